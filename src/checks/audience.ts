@@ -1,0 +1,39 @@
+import { OAuthError } from '../errors.js';
+import { readMember } from './claim.js';
+
+/**
+ * RFC 7523 §3 item 3 (SPEC J9, grant form): `aud` MUST identify this authorization server. Accepted values are
+ * `accepted` (this server's issuer identifier and token endpoint, or the issuer's own `audiences` policy),
+ * compared by exact string match (RFC 7519 §4.1.3). An array is accepted only when every value is accepted:
+ * a foreign value means the assertion was also meant for someone else (rfc7523bis audience injection).
+ *
+ * @returns the audience as an array.
+ * @throws {OAuthError} `ERR_JWT_BEARER_AUDIENCE_MISSING`, `ERR_JWT_BEARER_CLAIM_INVALID` (not a string or array of
+ *   strings), `ERR_JWT_BEARER_AUDIENCE_MISMATCH`.
+ */
+export function checkAudience(claims: Readonly<Record<string, unknown>>, accepted: ReadonlySet<string>): string[] {
+  const aud = readMember(claims, 'aud');
+  // RFC 7523 §3 item 3: the JWT MUST contain an "aud" claim.
+  if (aud === undefined || aud === '' || (Array.isArray(aud) && aud.length === 0)) {
+    throw new OAuthError('ERR_JWT_BEARER_AUDIENCE_MISSING');
+  }
+  const values: unknown[] = Array.isArray(aud) ? aud : [aud];
+  for (const value of values) {
+    if (typeof value !== 'string') {
+      throw new OAuthError('ERR_JWT_BEARER_CLAIM_INVALID', { detail: '"aud" must be a string or an array of strings' });
+    }
+    if (!accepted.has(value)) {
+      throw new OAuthError('ERR_JWT_BEARER_AUDIENCE_MISMATCH', { detail: describeMismatch(value, accepted) });
+    }
+  }
+  return values as string[];
+}
+
+// Log-only hint for the most common misconfigurations; never echoes the audience itself.
+function describeMismatch(value: string, accepted: ReadonlySet<string>): string {
+  for (const candidate of accepted) {
+    if (value.replace(/\/+$/, '') === candidate.replace(/\/+$/, '')) return 'aud differs from an accepted value by a trailing slash';
+    if (value.toLowerCase() === candidate.toLowerCase()) return 'aud differs from an accepted value by letter case';
+  }
+  return `aud is none of the ${accepted.size} accepted values`;
+}

@@ -1,0 +1,92 @@
+import { OAuthError } from '../errors.js';
+import { toOAuthError } from '../lib/jose-errors.js';
+import { isKeyCompatible, type KeyDescriptor, type VerifyKey } from '../lib/keys.js';
+import { verifySignature } from '../lib/verify-signature.js';
+import type { DecodedAssertion } from './decode-assertion.js';
+import { readMember } from './claim.js';
+
+/** Most keys tried for one assertion when its header names none of them (bounds the cost of a bad token). */
+export const MAX_KEYS_TRIED = 4;
+
+function readHint(header: Readonly<Record<string, unknown>>, name: string): string | undefined {
+  const value = readMember(header, name);
+  if (value === undefined) return undefined;
+  if (typeof value !== 'string' || value === '') {
+    throw new OAuthError('ERR_JWT_BEARER_ASSERTION_MALFORMED', { detail: `header "${name}" must be a non-empty string` });
+  }
+  return value;
+}
+
+// A hint selects the keys it names; keys that carry no such label stay candidates (they are this issuer's keys
+// all the same); keys labelled otherwise are out.
+async function selectByHints(decoded: DecodedAssertion, keys: readonly KeyDescriptor[]): Promise<KeyDescriptor[]> {
+  const kid = readHint(decoded.header, 'kid');
+  const x5t = readHint(decoded.header, 'x5t');
+  const x5tS256 = readHint(decoded.header, 'x5t#S256');
+  if (kid !== undefined) {
+    const named = keys.filter((key) => key.kid === kid);
+    return named.length > 0 ? named : keys.filter((key) => key.kid === undefined);
+  }
+  if (x5t === undefined && x5tS256 === undefined) return [...keys];
+  const named: KeyDescriptor[] = [];
+  const unlabelled: KeyDescriptor[] = [];
+  for (const key of keys) {
+    const prints = await key.thumbprints();
+    const label = x5tS256 !== undefined ? prints.x5tS256 : prints.x5t;
+    if (label === undefined) unlabelled.push(key);
+    else if (label === (x5tS256 ?? x5t)) named.push(key);
+  }
+  return named.length > 0 ? named : unlabelled;
+}
+
+async function importKey(key: KeyDescriptor, alg: string): Promise<VerifyKey> {
+  try {
+    return await key.importFor(alg);
+  } catch (cause) {
+    throw new OAuthError('ERR_JWT_BEARER_KEY_RESOLVER_INVALID_RESULT', { detail: `a configured key could not be imported for ${alg}`, cause });
+  }
+}
+
+/**
+ * RFC 7523 §3 item 9 (SPEC J3, J4, J15): the signature must verify with one of the issuer's configured keys.
+ * `kid`, `x5t` and `x5t#S256` only choose among those keys; `jwk`, `jku`, `x5u` and `x5c` headers are never
+ * looked at (RFC 8725 §3.10). The header `alg` must be allowed and fit the key's type, curve and own `alg`
+ * (RFC 8725 §3.1), so an RSA public key can never serve as an HMAC secret.
+ *
+ * @param now - epoch milliseconds, for certificate validity.
+ * @throws {OAuthError} `ERR_JWT_BEARER_ALG_NOT_ALLOWED`, `ERR_JWT_BEARER_KEY_NOT_FOUND`,
+ *   `ERR_JWT_BEARER_ALG_KEY_MISMATCH`, `ERR_JWT_BEARER_SIGNATURE_INVALID`, `ERR_JWT_BEARER_ASSERTION_MALFORMED`.
+ */
+export async function checkSignature(
+  decoded: DecodedAssertion,
+  keys: readonly KeyDescriptor[],
+  algorithms: ReadonlySet<string>,
+  now: number,
+): Promise<void> {
+  const { alg } = decoded.header;
+  // RFC 8725 §3.1: the algorithm comes from an allowlist, never from the token alone.
+  if (!algorithms.has(alg)) throw new OAuthError('ERR_JWT_BEARER_ALG_NOT_ALLOWED', { detail: `alg ${alg} is not allowed for this issuer` });
+  const current = keys.filter(
+    (key) => (key.notBefore === undefined || key.notBefore <= now) && (key.notAfter === undefined || now <= key.notAfter),
+  );
+  const selected = await selectByHints(decoded, current);
+  if (selected.length === 0) {
+    throw new OAuthError('ERR_JWT_BEARER_KEY_NOT_FOUND', {
+      detail: current.length < keys.length ? 'no current key matches (a certificate is expired or not yet valid)' : 'no configured key matches the header hints',
+    });
+  }
+  // RFC 8725 §3.1: one key, one algorithm: type, curve and the key's own "alg" must fit the header "alg".
+  const usable = selected.filter((key) => isKeyCompatible(key, alg)).slice(0, MAX_KEYS_TRIED);
+  if (usable.length === 0) throw new OAuthError('ERR_JWT_BEARER_ALG_KEY_MISMATCH', { detail: `no matching key is usable with ${alg}` });
+  for (const key of usable) {
+    const imported = await importKey(key, alg);
+    let valid: boolean;
+    try {
+      valid = await verifySignature(decoded.compact, imported, alg);
+    } catch (error) {
+      throw toOAuthError(error);
+    }
+    if (valid) return;
+  }
+  throw new OAuthError('ERR_JWT_BEARER_SIGNATURE_INVALID', { detail: `tried ${usable.length} key(s)` });
+}

@@ -1,0 +1,41 @@
+import type { Clock } from '../ports/clock.js';
+
+/** The real clock: `Date.now()`. */
+export const systemClock: Clock = Object.freeze({ now: () => Date.now() });
+
+/** A {@link Clock} you move by hand: for tests of every time rule without sleeping. */
+export interface FakeClock extends Clock {
+  /** Moves time forward (or back, with a negative value) by `ms` milliseconds. */
+  advance(ms: number): void;
+  /** Sets the time to `time` (epoch milliseconds or a Date). */
+  set(time: number | Date): void;
+}
+
+function toMs(time: number | Date, what: string): number {
+  const ms = time instanceof Date ? time.getTime() : time;
+  if (typeof ms !== 'number' || !Number.isFinite(ms)) throw new TypeError(`${what}: must be a finite number of milliseconds or a valid Date`);
+  return ms;
+}
+
+/**
+ * A clock that only moves when told to.
+ *
+ * @param start - epoch milliseconds or a Date. @defaultValue the current time
+ * @example
+ * ```ts
+ * const clock = createFakeClock(new Date('2030-01-01T00:00:00Z'))
+ * clock.advance(31_000) // 31 s later
+ * ```
+ */
+export function createFakeClock(start: number | Date = Date.now()): FakeClock {
+  let now = toMs(start, 'createFakeClock(start)');
+  return {
+    now: () => now,
+    advance(ms) {
+      now += toMs(ms, 'advance(ms)');
+    },
+    set(time) {
+      now = toMs(time, 'set(time)');
+    },
+  };
+}

@@ -1,0 +1,49 @@
+import { randomToken } from '../lib/random.js';
+import type { Clock } from '../ports/clock.js';
+import type { TokenIssuer, TokenRequestContext } from '../ports/token-issuer.js';
+import { systemClock } from './clocks.js';
+
+/** What an opaque token stands for: hand it to `save` and look it up when the token is presented. */
+export interface OpaqueTokenRecord {
+  accessToken: string;
+  expiresAt: Date;
+  grant: TokenRequestContext['grant'];
+}
+
+/** Options of {@link createOpaqueTokenIssuer}. */
+export interface OpaqueTokenIssuerOptions {
+  /** Token lifetime, seconds (1-86400). @defaultValue 3600 */
+  expiresIn?: number;
+  /**
+   * Persists the token so your resource servers can introspect it (RFC 7662). Awaited before the token is
+   * returned; a throw refuses the request with `server_error`. Without it, the token is only as useful as what
+   * you do with the returned grant.
+   */
+  save?: (record: OpaqueTokenRecord) => void | Promise<void>;
+  /** Time source for `expiresAt`. @defaultValue `systemClock` */
+  clock?: Clock;
+}
+
+/**
+ * A {@link TokenIssuer} of opaque bearer tokens: 256 random bits from the platform CSPRNG, base64url.
+ * @example
+ * ```ts
+ * const tokenIssuer = createOpaqueTokenIssuer({ expiresIn: 900, save: (record) => tokens.insert(record) })
+ * ```
+ * @throws TypeError for an `expiresIn` outside 1-86400 or a `save` that is not a function.
+ */
+export function createOpaqueTokenIssuer(options: OpaqueTokenIssuerOptions = {}): TokenIssuer {
+  const expiresIn = options.expiresIn ?? 3600;
+  if (!Number.isInteger(expiresIn) || expiresIn < 1 || expiresIn > 86_400) {
+    throw new TypeError('createOpaqueTokenIssuer options.expiresIn: must be a whole number of seconds from 1 to 86400');
+  }
+  if (options.save !== undefined && typeof options.save !== 'function') throw new TypeError('createOpaqueTokenIssuer options.save: must be a function');
+  const clock = options.clock ?? systemClock;
+  return {
+    async issue({ grant }) {
+      const accessToken = randomToken(32);
+      await options.save?.({ accessToken, expiresAt: new Date(clock.now() + expiresIn * 1000), grant });
+      return { access_token: accessToken, token_type: 'Bearer', expires_in: expiresIn };
+    },
+  };
+}

@@ -1,0 +1,37 @@
+export { verifyJwtBearerGrant, type TokenRequest } from './verify-jwt-bearer-grant.js';
+export type { JwtBearerGrant } from './grant.js';
+export type {
+  JwtBearerGrantOptions,
+  ScopeAuthorizationContext,
+  SubjectAuthorizationContext,
+} from './options.js';
+export { ERROR_CODES, isOAuthError, OAuthError, type OAuthErrorCode, type OAuthErrorName, type OAuthErrorOptions } from './errors.js';
+export {
+  DEFAULT_ALGORITHMS,
+  HMAC_ALGORITHMS,
+  JWT_BEARER_CLIENT_ASSERTION_TYPE,
+  JWT_BEARER_GRANT_TYPE,
+  type AsymmetricAlgorithm,
+  type JwsAlgorithm,
+} from './constants.js';
+export type {
+  ClientKeyResolver,
+  IssuerPolicy,
+  Jwk,
+  JwsHeader,
+  KeyResolutionContext,
+  TrustedIssuer,
+  TrustedKey,
+} from './ports/client-key-resolver.js';
+export type { Clock } from './ports/clock.js';
+export type { ReplayStore } from './ports/replay-store.js';
+export type { TokenIssuer, TokenRequestContext, TokenResponse } from './ports/token-issuer.js';
+export type { FormBody } from './request/parse-form.js';
+export type { RequestHeaders } from './request/read-header.js';
+export { createStaticKeyResolver } from './defaults/static-key-resolver.js';
+export { createMemoryReplayStore, type MemoryReplayStoreOptions } from './defaults/memory-replay-store.js';
+export { createLruReplayStore, type LruReplayStoreOptions } from './defaults/lru-replay-store.js';
+export { createFakeClock, systemClock, type FakeClock } from './defaults/clocks.js';
+export { createOpaqueTokenIssuer, type OpaqueTokenIssuerOptions, type OpaqueTokenRecord } from './defaults/opaque-token-issuer.js';
+export { createJwtAccessTokenIssuer, type JwtAccessTokenIssuerOptions } from './defaults/jwt-access-token-issuer.js';
+export type { SigningKey } from './lib/sign-jwt.js';

@@ -1,0 +1,31 @@
+import { base64url } from 'jose';
+
+const ALPHABET = /^[A-Za-z0-9_-]*$/;
+const LAST_CHAR_VALUE = new Map<string, number>(
+  [...'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_'].map((c, i) => [c, i]),
+);
+
+/**
+ * True when `text` is canonical unpadded base64url (RFC 7515 §2): only the URL-safe alphabet, no padding, no
+ * impossible length, and zero bits in the unused low bits of the last character. Canonical form matters: two
+ * spellings of one signature would let a modified token verify.
+ */
+export function isCanonicalBase64url(text: string): boolean {
+  if (!ALPHABET.test(text)) return false;
+  const remainder = text.length % 4;
+  if (remainder === 1) return false;
+  if (remainder === 0) return true;
+  const last = LAST_CHAR_VALUE.get(text.charAt(text.length - 1)) ?? 0;
+  // 2 leftover chars carry 12 bits for 8 (4 unused); 3 carry 18 for 16 (2 unused).
+  return (last & (remainder === 2 ? 0x0f : 0x03)) === 0;
+}
+
+/** Decodes base64url that already passed {@link isCanonicalBase64url}. */
+export function decodeBase64url(text: string): Uint8Array {
+  return base64url.decode(text);
+}
+
+/** Encodes bytes as unpadded base64url. */
+export function encodeBase64url(bytes: Uint8Array): string {
+  return base64url.encode(bytes);
+}

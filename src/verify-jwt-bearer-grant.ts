@@ -1,0 +1,104 @@
+import { checkAudience } from './checks/audience.js';
+import { checkHeader } from './checks/header.js';
+import { readIssuer, resolveIssuer } from './checks/issuer.js';
+import { decodeAssertion } from './checks/decode-assertion.js';
+import { authorizeSubject, grantScope } from './checks/policy-hooks.js';
+import { consumeJti, readJti, toReplayKey } from './checks/replay.js';
+import { readRequestedScope } from './checks/scope.js';
+import { checkSignature } from './checks/signature.js';
+import { checkSubject } from './checks/subject.js';
+import { checkTimes } from './checks/time.js';
+import { issueToken } from './checks/token.js';
+import { JWT_BEARER_GRANT_TYPE } from './constants.js';
+import { OAuthError } from './errors.js';
+import type { JwtBearerGrant } from './grant.js';
+import { compileOptions, type JwtBearerGrantOptions } from './options.js';
+import { checkClientCredentialsVerified } from './request/client-credentials.js';
+import { parseForm } from './request/parse-form.js';
+import type { RequestHeaders } from './request/read-header.js';
+
+/**
+ * A token request as frameworks hand it over; an Express `req` or a Koa `ctx.request` fits as is.
+ * `body` is a parsed form object, a `URLSearchParams`, the raw `application/x-www-form-urlencoded` string or
+ * its bytes.
+ */
+export interface TokenRequest {
+  body: unknown;
+  headers?: RequestHeaders;
+}
+
+/**
+ * Verifies an RFC 7523 §2.1 JWT bearer authorization grant and, when a `tokenIssuer` is configured, issues the
+ * access token. Order (cheap, then crypto, then state): request → decode → header → issuer keys → signature →
+ * claims → subject and scope policy → jti consumed LAST (a forged or expired assertion never burns a jti) →
+ * token.
+ *
+ * Not validated here: client authentication (credentials present are refused unless `clientCredentials` is
+ * `'verified-by-caller'`), the HTTP method and content type, and anything about the token's later use.
+ *
+ * @example
+ * ```ts
+ * const options = { issuer: 'https://as.example.com', keyResolver, replayStore, tokenIssuer }
+ * app.post('/token', express.urlencoded({ extended: false }), async (req, res) => {
+ *   try {
+ *     const grant = await verifyJwtBearerGrant(req, options)
+ *     res.set('Cache-Control', 'no-store').json(grant.token)
+ *   } catch (e) {
+ *     if (!isOAuthError(e)) throw e
+ *     res.status(e.status).set('Cache-Control', 'no-store').json(e.toJSON())
+ *   }
+ * })
+ * ```
+ * @throws {OAuthError} on every rejection: `invalid_request`, `unsupported_grant_type`, `invalid_client`,
+ *   `invalid_grant`, `invalid_scope`; `temporarily_unavailable` / `server_error` when a dependency fails.
+ *   See docs/errors.md for every `code`.
+ * @throws TypeError for invalid options (a programmer mistake), naming the option path.
+ * @see RFC 7521 §4.1, RFC 7523 §2.1 and §3
+ */
+export async function verifyJwtBearerGrant(request: TokenRequest, options: JwtBearerGrantOptions): Promise<JwtBearerGrant> {
+  const config = compileOptions(options);
+  if (typeof request !== 'object' || request === null) throw new TypeError('request: must be an object with a body');
+
+  const params = parseForm(request.body);
+  const grantType = params.get('grant_type');
+  // RFC 6749 §4.1.3 / RFC 7521 §4.1: grant_type REQUIRED, and must be the JWT bearer URN (RFC 7523 §2.1).
+  if (grantType === undefined) throw new OAuthError('ERR_JWT_BEARER_GRANT_TYPE_MISSING');
+  if (grantType !== JWT_BEARER_GRANT_TYPE) throw new OAuthError('ERR_JWT_BEARER_GRANT_TYPE_UNSUPPORTED');
+  // RFC 7521 §4.1: assertion REQUIRED, a single JWT (RFC 7523 §2.1).
+  const assertion = params.get('assertion');
+  if (assertion === undefined) throw new OAuthError('ERR_JWT_BEARER_ASSERTION_MISSING');
+  checkClientCredentialsVerified(params, request.headers, config.clientCredentials);
+
+  const decoded = decodeAssertion(assertion, config.maxAssertionSize);
+  const { header, claims } = decoded;
+  checkHeader(header, 'grant');
+
+  const iss = readIssuer(claims);
+  const issuer = await resolveIssuer(config.keyResolver, iss, header, 'grant');
+  const nowMs = config.clock.now();
+  await checkSignature(decoded, issuer.keys, issuer.algorithms ?? config.algorithms, nowMs);
+
+  const { clockTolerance } = config;
+  const exp = checkTimes(claims, nowMs / 1000, { clockTolerance, maxLifetime: issuer.maxLifetime ?? config.maxLifetime });
+  const audience = checkAudience(claims, issuer.audiences ?? config.audiences);
+  const jti = readJti(claims, issuer.requireJti ?? config.requireJti);
+
+  const subject = checkSubject(claims, iss, {
+    subjects: issuer.subjects ?? 'self',
+    requireSubject: issuer.requireSubject ?? true,
+  });
+  const context = { issuer: iss, subject, claims, header };
+  await authorizeSubject(config, context);
+  const requestedScope = readRequestedScope(params.get('scope'), claims);
+  const scope = await grantScope(config, issuer.scopes, requestedScope, context);
+
+  // RFC 7523 §3 item 7: consume the jti only now that everything else passed; keep it until exp + tolerance.
+  if (jti !== undefined && (issuer.singleUse ?? true)) {
+    await consumeJti(config.replayStore, toReplayKey('grant', iss, jti), (exp + clockTolerance) * 1000);
+  }
+
+  const grant: JwtBearerGrant = { issuer: iss, subject, audience, scope, expiresAt: new Date(exp * 1000), claims, header };
+  if (jti !== undefined) grant.jti = jti;
+  if (config.tokenIssuer !== undefined) grant.token = await issueToken(config.tokenIssuer, grant, requestedScope);
+  return grant;
+}
