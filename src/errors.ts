@@ -35,7 +35,7 @@ const UNVERIFIED = 'The assertion could not be verified with a trusted key.';
 /**
  * Every machine reason the library can report, with its RFC 6749 `error` and fixed public description.
  * Descriptions use only the characters RFC 6749 §5.2 allows (%x20-21 / %x23-5B / %x5D-7E) and never contain
- * request data. `docs/errors.md` is generated from, and tested against, this table.
+ * request data. `docs/errors.md` lists this table and a test keeps the two identical.
  */
 export const ERROR_CODES = {
   ERR_JWT_BEARER_REQUEST_MALFORMED: ['invalid_request', 'The request body is not a valid form.'],
@@ -47,6 +47,19 @@ export const ERROR_CODES = {
     'invalid_client',
     'Client credentials were sent but cannot be validated at this endpoint.',
   ],
+  ERR_JWT_BEARER_METHOD_NOT_ALLOWED: ['invalid_request', 'The token endpoint only accepts POST.', 405],
+  ERR_JWT_BEARER_CONTENT_TYPE_INVALID: ['invalid_request', 'The request body must be application/x-www-form-urlencoded.'],
+  ERR_JWT_BEARER_CLIENT_AUTH_MULTIPLE: ['invalid_request', 'The request uses more than one client authentication method.'],
+  ERR_JWT_BEARER_CLIENT_ASSERTION_INCOMPLETE: [
+    'invalid_request',
+    'client_assertion and client_assertion_type must be sent together.',
+  ],
+  ERR_JWT_BEARER_CLIENT_ASSERTION_TYPE_UNSUPPORTED: ['invalid_client', 'The client assertion type is not supported.'],
+  ERR_JWT_BEARER_CLIENT_AUTH_MALFORMED: ['invalid_client', 'The client credentials are malformed.'],
+  ERR_JWT_BEARER_CLIENT_AUTH_FAILED: ['invalid_client', 'Client authentication failed.'],
+  ERR_JWT_BEARER_CLIENT_AUTH_REQUIRED: ['invalid_client', 'This grant type requires client authentication.'],
+  ERR_JWT_BEARER_CLIENT_ID_MISMATCH: ['invalid_client', 'The client_id does not match the client assertion.'],
+  ERR_JWT_BEARER_UNAUTHORIZED_CLIENT: ['unauthorized_client', 'The client may not use this grant type.'],
   ERR_JWT_BEARER_ASSERTION_TOO_LARGE: ['invalid_grant', 'The assertion is too large.'],
   ERR_JWT_BEARER_ASSERTION_MALFORMED: ['invalid_grant', 'The assertion is not a well-formed signed JWT.'],
   ERR_JWT_BEARER_ASSERTION_ENCRYPTED: ['invalid_grant', 'Encrypted assertions are not accepted.'],
@@ -79,7 +92,9 @@ export const ERROR_CODES = {
   ERR_JWT_BEARER_REPLAY_STORE_FULL: ['temporarily_unavailable', 'The service is temporarily unavailable.'],
   ERR_JWT_BEARER_POLICY_HOOK_FAILED: ['server_error', 'The server could not process the request.'],
   ERR_JWT_BEARER_TOKEN_ISSUER_FAILED: ['server_error', 'The server could not process the request.'],
-} as const satisfies Record<string, readonly [OAuthErrorName, string]>;
+  ERR_JWT_BEARER_CLOCK_FAILED: ['server_error', 'The server could not process the request.'],
+  ERR_JWT_BEARER_AUTHENTICATE_CLIENT_FAILED: ['temporarily_unavailable', 'The service is temporarily unavailable.'],
+} as const satisfies Record<string, readonly [OAuthErrorName, string] | readonly [OAuthErrorName, string, number]>;
 
 /** A stable machine-readable rejection reason. */
 export type OAuthErrorCode = keyof typeof ERROR_CODES;
@@ -89,9 +104,14 @@ const BRAND = Symbol.for('jwt-bearer-grant.OAuthError');
 /** Options for {@link OAuthError}: the log-only `detail` and the underlying `cause`. */
 export interface OAuthErrorOptions {
   /** Server-side explanation for logs (never sent to the client; never contains secrets or the assertion). */
-  detail?: string;
+  detail?: string | undefined;
   /** The underlying error (a port failure, a jose error), kept for logs. */
   cause?: unknown;
+  /**
+   * `client` when the assertion authenticates a client (RFC 7523 §2.2): RFC 7521 §4.2.1 reports every invalid
+   * client assertion as `invalid_client`, so `invalid_grant` becomes `invalid_client`.
+   */
+  use?: 'grant' | 'client';
 }
 
 /**
@@ -111,7 +131,7 @@ export interface OAuthErrorOptions {
 export class OAuthError extends Error {
   /** RFC 6749 error code, e.g. `invalid_grant`. */
   readonly error: OAuthErrorName;
-  /** HTTP status to answer with (400, 401, 500 or 503). */
+  /** HTTP status to answer with (400, 401, 405, 500 or 503). */
   readonly status: number;
   /** Stable machine reason, e.g. `ERR_JWT_BEARER_ASSERTION_EXPIRED`. */
   readonly code: OAuthErrorCode;
@@ -121,14 +141,15 @@ export class OAuthError extends Error {
   readonly detail: string | undefined;
 
   constructor(code: OAuthErrorCode, options: OAuthErrorOptions = {}) {
-    const [error, description] = ERROR_CODES[code];
+    const [declared, description, status] = ERROR_CODES[code] as readonly [OAuthErrorName, string, number?];
+    const error = options.use === 'client' && declared === 'invalid_grant' ? 'invalid_client' : declared;
     super(options.detail === undefined ? `${code}: ${description}` : `${code}: ${description} (${options.detail})`, {
       cause: options.cause,
     });
     this.name = 'OAuthError';
     this.code = code;
     this.error = error;
-    this.status = STATUS[error];
+    this.status = status ?? STATUS[error];
     this.description = description;
     this.detail = options.detail;
     Object.defineProperty(this, BRAND, { value: true });
@@ -148,7 +169,8 @@ export function isOAuthError(value: unknown): value is OAuthError {
   return typeof value === 'object' && value !== null && (value as { [BRAND]?: unknown })[BRAND] === true;
 }
 
-/** The HTTP status RFC 6749 asks for with an error code. */
-export function toHttpStatus(error: OAuthErrorName): number {
-  return STATUS[error];
+/** Re-expresses a grant-assertion error as a client-assertion one (`invalid_grant` → `invalid_client`). */
+export function toClientError(error: OAuthError): OAuthError {
+  if (error.error !== 'invalid_grant') return error;
+  return new OAuthError(error.code, { detail: error.detail, cause: error.cause, use: 'client' });
 }

@@ -97,7 +97,7 @@ const port = (method: string) =>
     `must be an object with a ${method}() method`,
   );
 const hook = z.custom<(...args: never[]) => unknown>((value) => typeof value === 'function', 'must be a function');
-const url = z.url({ message: 'must be an absolute URL' });
+const url = z.url({ protocol: /^https?$/, message: 'must be an absolute https: (or http: for development) URL' });
 
 const optionsSchema = z.strictObject({
   issuer: url,

@@ -7,7 +7,7 @@ import { consumeJti, readJti, toReplayKey } from './checks/replay.js';
 import { readRequestedScope } from './checks/scope.js';
 import { checkSignature } from './checks/signature.js';
 import { checkSubject } from './checks/subject.js';
-import { checkTimes } from './checks/time.js';
+import { checkTimes, readClock } from './checks/time.js';
 import { issueToken } from './checks/token.js';
 import { JWT_BEARER_GRANT_TYPE } from './constants.js';
 import { OAuthError } from './errors.js';
@@ -75,7 +75,7 @@ export async function verifyJwtBearerGrant(request: TokenRequest, options: JwtBe
 
   const iss = readIssuer(claims);
   const issuer = await resolveIssuer(config.keyResolver, iss, header, 'grant');
-  const nowMs = config.clock.now();
+  const nowMs = readClock(config.clock);
   await checkSignature(decoded, issuer.keys, issuer.algorithms ?? config.algorithms, nowMs);
 
   const { clockTolerance } = config;

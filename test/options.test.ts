@@ -12,6 +12,8 @@ describe('options are validated on first use with a TypeError naming the path', 
   const cases: Array<[string, Record<string, unknown>, RegExp]> = [
     ['missing issuer', { issuer: undefined }, /options\.issuer/],
     ['relative issuer', { issuer: 'as.example.com' }, /options\.issuer/],
+    ['non-http issuer', { issuer: 'urn:example:as' }, /options\.issuer/],
+    ['non-http token endpoint', { tokenEndpoint: 'ftp://as.example.com/token' }, /options\.tokenEndpoint/],
     ['missing replay store', { replayStore: undefined }, /options\.replayStore/],
     ['store without consume', { replayStore: {} }, /options\.replayStore/],
     ['resolver without resolve', { keyResolver: { get: () => 1 } }, /options\.keyResolver/],

@@ -50,5 +50,9 @@ export async function grantScope(
     throw new OAuthError('ERR_JWT_BEARER_POLICY_HOOK_FAILED', { detail: 'authorizeScope must return false or an array of scope tokens' });
   }
   if (allowed !== undefined) checkScopeAllowed(granted, allowed);
+  // RFC 6749 §5.1 would then require a "scope" in the response, and an empty scope cannot be written (§3.3).
+  if (granted.length === 0 && requested.length > 0) {
+    throw new OAuthError('ERR_JWT_BEARER_SCOPE_NOT_ALLOWED', { detail: 'authorizeScope granted none of the requested scope' });
+  }
   return [...new Set<string>(granted)];
 }

@@ -65,7 +65,7 @@ export async function checkSignature(
 ): Promise<void> {
   const { alg } = decoded.header;
   // RFC 8725 §3.1: the algorithm comes from an allowlist, never from the token alone.
-  if (!algorithms.has(alg)) throw new OAuthError('ERR_JWT_BEARER_ALG_NOT_ALLOWED', { detail: `alg ${alg} is not allowed for this issuer` });
+  if (!algorithms.has(alg)) throw new OAuthError('ERR_JWT_BEARER_ALG_NOT_ALLOWED', { detail: 'the header alg is not in the allowlist for this issuer' });
   const current = keys.filter(
     (key) => (key.notBefore === undefined || key.notBefore <= now) && (key.notAfter === undefined || now <= key.notAfter),
   );

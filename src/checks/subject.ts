@@ -17,12 +17,12 @@ export interface SubjectPolicy {
  *   `ERR_JWT_BEARER_SUBJECT_NOT_ALLOWED`.
  */
 export function checkSubject(claims: Readonly<Record<string, unknown>>, issuer: string, policy: SubjectPolicy): string {
-  const sub = readStringClaim(claims, 'sub');
+  let sub = readStringClaim(claims, 'sub');
   if (sub === undefined) {
     // RFC 7523 §3 item 2: the JWT MUST contain a "sub" claim (an issuer may opt out: its assertions then
-    // stand for the issuer itself, as Google service-account assertions do).
+    // stand for the issuer itself, as Google service-account assertions do, and the rule below still applies).
     if (policy.requireSubject) throw new OAuthError('ERR_JWT_BEARER_SUBJECT_MISSING');
-    return issuer;
+    sub = issuer;
   }
   const { subjects } = policy;
   const allowed = subjects === 'any' || (subjects === 'self' ? sub === issuer : subjects.has(sub));

@@ -1,10 +1,29 @@
 import { OAuthError } from '../errors.js';
+import type { Clock } from '../ports/clock.js';
 import { readNumericDate } from './claim.js';
 
 /** The time window rules, all in seconds. */
 export interface TimePolicy {
   readonly clockTolerance: number;
   readonly maxLifetime: number;
+}
+
+/**
+ * Reads the clock once per verification. A clock that returns something other than a finite number would turn
+ * every time rule off (all comparisons with NaN are false), so it fails the request instead.
+ * @throws {OAuthError} `ERR_JWT_BEARER_CLOCK_FAILED` (500).
+ */
+export function readClock(clock: Clock): number {
+  let now: unknown;
+  try {
+    now = clock.now();
+  } catch (cause) {
+    throw new OAuthError('ERR_JWT_BEARER_CLOCK_FAILED', { detail: 'clock.now() threw', cause });
+  }
+  if (typeof now !== 'number' || !Number.isFinite(now)) {
+    throw new OAuthError('ERR_JWT_BEARER_CLOCK_FAILED', { detail: 'clock.now() did not return a finite number' });
+  }
+  return now;
 }
 
 const ago = (seconds: number): string => `${Math.round(seconds * 1000) / 1000} s`;

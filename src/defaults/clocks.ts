@@ -3,6 +3,18 @@ import type { Clock } from '../ports/clock.js';
 /** The real clock: `Date.now()`. */
 export const systemClock: Clock = Object.freeze({ now: () => Date.now() });
 
+/**
+ * Returns `clock`, or the system clock when it is undefined.
+ * @throws TypeError naming `path` when it is not an object with a `now()` method.
+ */
+export function clockOption(clock: Clock | undefined, path: string): Clock {
+  if (clock === undefined) return systemClock;
+  if (typeof clock !== 'object' || clock === null || typeof clock.now !== 'function') {
+    throw new TypeError(`${path}: must be an object with a now() method returning epoch milliseconds`);
+  }
+  return clock;
+}
+
 /** A {@link Clock} you move by hand: for tests of every time rule without sleeping. */
 export interface FakeClock extends Clock {
   /** Moves time forward (or back, with a negative value) by `ms` milliseconds. */

@@ -2,7 +2,7 @@ import { LRUCache } from 'lru-cache';
 import { OAuthError } from '../errors.js';
 import type { Clock } from '../ports/clock.js';
 import type { ReplayStore } from '../ports/replay-store.js';
-import { systemClock } from './clocks.js';
+import { clockOption } from './clocks.js';
 
 /** Options of {@link createLruReplayStore}. */
 export interface LruReplayStoreOptions {
@@ -24,7 +24,7 @@ export function createLruReplayStore(options: LruReplayStoreOptions): ReplayStor
   if (typeof max !== 'number' || !Number.isInteger(max) || max < 1 || max > 10_000_000) {
     throw new TypeError('createLruReplayStore options.max: must be a whole number from 1 to 10,000,000');
   }
-  const clock = options.clock ?? systemClock;
+  const clock = clockOption(options.clock, 'createLruReplayStore options.clock');
   const cache = new LRUCache<string, true>({ max, ttlAutopurge: false, perf: clock, ttlResolution: 0 });
   let lastPurge = Number.NEGATIVE_INFINITY;
   return {

@@ -1,6 +1,6 @@
 import type { Clock } from '../ports/clock.js';
 import type { ReplayStore } from '../ports/replay-store.js';
-import { systemClock } from './clocks.js';
+import { clockOption } from './clocks.js';
 
 /** Options of {@link createMemoryReplayStore}. */
 export interface MemoryReplayStoreOptions {
@@ -15,7 +15,7 @@ export interface MemoryReplayStoreOptions {
  * cluster needs a shared store (Redis).
  */
 export function createMemoryReplayStore(options: MemoryReplayStoreOptions = {}): ReplayStore & { readonly size: number } {
-  const clock = options.clock ?? systemClock;
+  const clock = clockOption(options.clock, 'createMemoryReplayStore options.clock');
   const entries = new Map<string, number>();
   const heap: Array<[expiresAt: number, key: string]> = [];
 

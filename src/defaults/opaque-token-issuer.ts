@@ -1,7 +1,7 @@
 import { randomToken } from '../lib/random.js';
 import type { Clock } from '../ports/clock.js';
 import type { TokenIssuer, TokenRequestContext } from '../ports/token-issuer.js';
-import { systemClock } from './clocks.js';
+import { clockOption } from './clocks.js';
 
 /** What an opaque token stands for: hand it to `save` and look it up when the token is presented. */
 export interface OpaqueTokenRecord {
@@ -38,7 +38,7 @@ export function createOpaqueTokenIssuer(options: OpaqueTokenIssuerOptions = {}):
     throw new TypeError('createOpaqueTokenIssuer options.expiresIn: must be a whole number of seconds from 1 to 86400');
   }
   if (options.save !== undefined && typeof options.save !== 'function') throw new TypeError('createOpaqueTokenIssuer options.save: must be a function');
-  const clock = options.clock ?? systemClock;
+  const clock = clockOption(options.clock, 'createOpaqueTokenIssuer options.clock');
   return {
     async issue({ grant }) {
       const accessToken = randomToken(32);

@@ -53,6 +53,12 @@ describe('SPEC S2: a scope outside what the issuer may be granted is invalid_sco
     await widening.reject(await widening.sign(), 'ERR_JWT_BEARER_SCOPE_NOT_ALLOWED', { scope: 'read' });
   });
 
+  it('a hook that grants nothing of a requested scope refuses (an empty scope cannot be reported)', async () => {
+    const f = await createFixture({ options: { authorizeScope: () => [] } });
+    await f.reject(await f.sign(), 'ERR_JWT_BEARER_SCOPE_NOT_ALLOWED', { scope: 'read' });
+    await expect(f.verify(await f.sign())).resolves.toMatchObject({ scope: [] });
+  });
+
   it('a hook returning garbage is a server error, not a grant', async () => {
     const f = await createFixture({ options: { authorizeScope: () => ['bad scope'] as string[] } });
     const error = await f.reject(await f.sign(), 'ERR_JWT_BEARER_POLICY_HOOK_FAILED');

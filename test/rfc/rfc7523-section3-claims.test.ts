@@ -31,6 +31,9 @@ describe('RFC 7523 §3 item 2 / SPEC J8: sub MUST be present; the issuer policy 
     await strict.reject(await strict.sign({ omit: ['sub'] }), 'ERR_JWT_BEARER_SUBJECT_MISSING');
     const google = await createFixture({ issuer: { requireSubject: false } });
     await expect(google.verify(await google.sign({ omit: ['sub'] }))).resolves.toMatchObject({ subject: SERVICE });
+    // The issuer standing for itself is still subject to a subjects list.
+    const listed = await createFixture({ issuer: { requireSubject: false, subjects: ['alice@example.com'] } });
+    await listed.reject(await listed.sign({ omit: ['sub'] }), 'ERR_JWT_BEARER_SUBJECT_NOT_ALLOWED');
   });
 
   it('a non-string or empty sub is refused', async () => {

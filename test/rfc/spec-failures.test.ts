@@ -49,6 +49,16 @@ describe('SPEC F1: a failing dependency is never invalid_grant and never accepts
     await g.reject(await g.sign(), 'ERR_JWT_BEARER_SUBJECT_NOT_ALLOWED');
   });
 
+  it('a clock that throws or returns a non-finite number fails the request instead of switching time rules off', async () => {
+    for (const now of [() => Number.NaN, () => Infinity, () => '1893456000000' as unknown as number, () => { throw new Error('ntp'); }]) {
+      const f = await createFixture();
+      const assertion = await f.sign({ claims: { exp: 1000 } });
+      const broken = await createFixture({ options: { clock: { now } } });
+      const error = await broken.reject(assertion, 'ERR_JWT_BEARER_CLOCK_FAILED');
+      expect(error.status).toBe(500);
+    }
+  });
+
   it('the store is only consulted after every other check passed', async () => {
     let calls = 0;
     const f = await createFixture({ options: { replayStore: { consume: async () => (calls++, true) } } });
