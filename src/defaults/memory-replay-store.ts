@@ -47,7 +47,8 @@ export function createMemoryReplayStore(options: MemoryReplayStoreOptions = {}):
   }
 
   function dropExpired(now: number): void {
-    for (let top = heap[0]; top !== undefined && top[0] <= now; top = heap[0]) {
+    // Kept THROUGH expiresAt (the verifier still accepts at exp + tolerance exactly): dropped only after it.
+    for (let top = heap[0]; top !== undefined && top[0] < now; top = heap[0]) {
       // Only delete if the map still holds this expiry for the key (it may have been re-consumed later).
       if (entries.get(top[1]) === top[0]) entries.delete(top[1]);
       popMin();

@@ -1,4 +1,5 @@
-const utf8 = new TextDecoder('utf-8', { fatal: true });
+// ignoreBOM keeps a byte order mark in the text, so JSON.parse refuses it (RFC 8259 §8.1: MUST NOT add one).
+const utf8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
 
 /** Why {@link parseJsonObject} refused its input (log-only detail). */
 export class JsonObjectError extends Error {
