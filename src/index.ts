@@ -1,9 +1,22 @@
 export { verifyJwtBearerGrant, type TokenRequest } from './verify-jwt-bearer-grant.js';
+export { verifyClientAssertion } from './verify-client-assertion.js';
+export { handleTokenRequest, type HttpTokenRequest } from './http/handle-token-request.js';
+export type { TokenEndpointResponse } from './http/token-endpoint-response.js';
 export type { JwtBearerGrant } from './grant.js';
 export type {
+  AuthenticatedClient,
+  ClientAuthenticationMethod,
+  ClientSecretCredentials,
+  SecretClient,
+  VerifiedClient,
+} from './client.js';
+export type {
+  ClientAssertionOptions,
   JwtBearerGrantOptions,
   ScopeAuthorizationContext,
   SubjectAuthorizationContext,
+  SupportedGrantType,
+  TokenEndpointOptions,
 } from './options.js';
 export { ERROR_CODES, isOAuthError, OAuthError, type OAuthErrorCode, type OAuthErrorName, type OAuthErrorOptions } from './errors.js';
 export {

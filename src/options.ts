@@ -1,5 +1,6 @@
 import { z } from 'zod';
-import { type AsymmetricAlgorithm, DEFAULT_ALGORITHMS } from './constants.js';
+import type { ClientSecretCredentials, SecretClient } from './client.js';
+import { type AsymmetricAlgorithm, DEFAULT_ALGORITHMS, JWT_BEARER_GRANT_TYPE } from './constants.js';
 import { systemClock } from './defaults/clocks.js';
 import { toTypeError } from './lib/zod-error.js';
 import type { ClientKeyResolver, JwsHeader } from './ports/client-key-resolver.js';
@@ -73,9 +74,45 @@ export interface JwtBearerGrantOptions {
   clientCredentials?: 'refuse' | 'verified-by-caller';
 }
 
+/**
+ * Options of `verifyClientAssertion`: the grant options with a `clientKeyResolver` (keys and policy per
+ * client_id) instead of a `keyResolver`. One options object can serve all three entry points.
+ */
+export type ClientAssertionOptions = Omit<JwtBearerGrantOptions, 'keyResolver' | 'clientCredentials'> & {
+  /** Finds a client's keys and policy by client_id (`createStaticKeyResolver` works). */
+  clientKeyResolver: ClientKeyResolver;
+  keyResolver?: ClientKeyResolver;
+};
+
+/** Grant types `handleTokenRequest` can serve. */
+export type SupportedGrantType = typeof JWT_BEARER_GRANT_TYPE | 'client_credentials';
+
+/** Options of `handleTokenRequest`: the grant options plus client authentication and the token issuer. */
+export type TokenEndpointOptions = Omit<JwtBearerGrantOptions, 'keyResolver' | 'clientCredentials' | 'tokenIssuer'> & {
+  /** Finds assertion issuers' keys and policy; required when the JWT bearer grant is enabled. */
+  keyResolver?: ClientKeyResolver;
+  /** Mints the access tokens. */
+  tokenIssuer: TokenIssuer;
+  /** Keys and policy for JWT client authentication (RFC 7523 §2.2), keyed by client_id. */
+  clientKeyResolver?: ClientKeyResolver;
+  /**
+   * Checks a `client_secret_basic` / `client_secret_post` secret (the library stores none): resolve the client
+   * when the secret is right (compare in constant time), `undefined` otherwise. A throw answers 503.
+   */
+  authenticateClient?: (credentials: ClientSecretCredentials) => Promise<SecretClient | undefined> | SecretClient | undefined;
+  /** Grant types served. @defaultValue `['urn:ietf:params:oauth:grant-type:jwt-bearer']` */
+  grantTypes?: readonly SupportedGrantType[];
+};
+
 /** Options with defaults applied and lookups precomputed. */
 export interface CompiledOptions {
-  readonly keyResolver: ClientKeyResolver;
+  /** This server's issuer identifier, alone: the audience of client assertions (rfc7523bis). */
+  readonly issuerAudience: ReadonlySet<string>;
+  readonly issuer: string;
+  readonly keyResolver: ClientKeyResolver | undefined;
+  readonly clientKeyResolver: ClientKeyResolver | undefined;
+  readonly authenticateClient: TokenEndpointOptions['authenticateClient'];
+  readonly grantTypes: ReadonlySet<string>;
   readonly replayStore: ReplayStore;
   readonly clock: Clock;
   readonly tokenIssuer: TokenIssuer | undefined;
@@ -102,7 +139,10 @@ const url = z.url({ protocol: /^https?$/, message: 'must be an absolute https: (
 const optionsSchema = z.strictObject({
   issuer: url,
   tokenEndpoint: url.optional(),
-  keyResolver: port('resolve'),
+  keyResolver: port('resolve').optional(),
+  clientKeyResolver: port('resolve').optional(),
+  authenticateClient: hook.optional(),
+  grantTypes: z.array(z.enum([JWT_BEARER_GRANT_TYPE, 'client_credentials'])).min(1).optional(),
   replayStore: port('consume'),
   clock: port('now').optional(),
   tokenIssuer: port('issue').optional(),
@@ -122,14 +162,20 @@ const compiled = new WeakMap<object, CompiledOptions>();
  * Validates options once per object and applies defaults; later calls with the same object are a WeakMap hit.
  * @throws TypeError naming the option path (a programmer mistake, never an OAuth error).
  */
-export function compileOptions(options: JwtBearerGrantOptions): CompiledOptions {
+export function compileOptions(options: JwtBearerGrantOptions | ClientAssertionOptions | TokenEndpointOptions): CompiledOptions {
   if (typeof options !== 'object' || options === null) throw new TypeError('options: must be an object');
   const cached = compiled.get(options);
   if (cached !== undefined) return cached;
   const parsed = optionsSchema.safeParse(options);
   if (!parsed.success) throw toTypeError('options', parsed.error);
+  const all = options as JwtBearerGrantOptions & ClientAssertionOptions & TokenEndpointOptions;
   const result: CompiledOptions = Object.freeze({
+    issuer: options.issuer,
+    issuerAudience: new Set([options.issuer]),
     keyResolver: options.keyResolver,
+    clientKeyResolver: all.clientKeyResolver,
+    authenticateClient: all.authenticateClient,
+    grantTypes: new Set<string>(all.grantTypes ?? [JWT_BEARER_GRANT_TYPE]),
     replayStore: options.replayStore,
     clock: options.clock ?? systemClock,
     tokenIssuer: options.tokenIssuer,
@@ -140,9 +186,22 @@ export function compileOptions(options: JwtBearerGrantOptions): CompiledOptions 
     maxAssertionSize: options.maxAssertionSize ?? 8192,
     authorizeSubject: options.authorizeSubject,
     authorizeScope: options.authorizeScope,
-    clientCredentials: options.clientCredentials ?? 'refuse',
+    clientCredentials: all.clientCredentials ?? 'refuse',
     audiences: new Set([options.issuer, ...(options.tokenEndpoint === undefined ? [] : [options.tokenEndpoint])]),
   });
   compiled.set(options, result);
   return result;
+}
+
+/**
+ * Returns a port that this entry point needs.
+ * @throws TypeError naming the option when it is missing.
+ */
+export function requirePort<K extends 'keyResolver' | 'clientKeyResolver' | 'tokenIssuer'>(
+  config: CompiledOptions,
+  name: K,
+): NonNullable<CompiledOptions[K]> {
+  const value = config[name];
+  if (value === undefined) throw new TypeError(`options.${name}: required here`);
+  return value as NonNullable<CompiledOptions[K]>;
 }

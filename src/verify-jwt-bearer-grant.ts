@@ -1,18 +1,8 @@
-import { checkAudience } from './checks/audience.js';
-import { checkHeader } from './checks/header.js';
-import { readIssuer, resolveIssuer } from './checks/issuer.js';
-import { decodeAssertion } from './checks/decode-assertion.js';
-import { authorizeSubject, grantScope } from './checks/policy-hooks.js';
-import { consumeJti, readJti, toReplayKey } from './checks/replay.js';
-import { readRequestedScope } from './checks/scope.js';
-import { checkSignature } from './checks/signature.js';
-import { checkSubject } from './checks/subject.js';
-import { checkTimes, readClock } from './checks/time.js';
-import { issueToken } from './checks/token.js';
 import { JWT_BEARER_GRANT_TYPE } from './constants.js';
 import { OAuthError } from './errors.js';
 import type { JwtBearerGrant } from './grant.js';
-import { compileOptions, type JwtBearerGrantOptions } from './options.js';
+import { compileOptions, requirePort, type JwtBearerGrantOptions } from './options.js';
+import { verifyGrant } from './pipeline/grant.js';
 import { checkClientCredentialsVerified } from './request/client-credentials.js';
 import { parseForm } from './request/parse-form.js';
 import type { RequestHeaders } from './request/read-header.js';
@@ -57,6 +47,7 @@ export interface TokenRequest {
  */
 export async function verifyJwtBearerGrant(request: TokenRequest, options: JwtBearerGrantOptions): Promise<JwtBearerGrant> {
   const config = compileOptions(options);
+  requirePort(config, 'keyResolver');
   if (typeof request !== 'object' || request === null) throw new TypeError('request: must be an object with a body');
 
   const params = parseForm(request.body);
@@ -64,41 +55,6 @@ export async function verifyJwtBearerGrant(request: TokenRequest, options: JwtBe
   // RFC 6749 §4.1.3 / RFC 7521 §4.1: grant_type REQUIRED, and must be the JWT bearer URN (RFC 7523 §2.1).
   if (grantType === undefined) throw new OAuthError('ERR_JWT_BEARER_GRANT_TYPE_MISSING');
   if (grantType !== JWT_BEARER_GRANT_TYPE) throw new OAuthError('ERR_JWT_BEARER_GRANT_TYPE_UNSUPPORTED');
-  // RFC 7521 §4.1: assertion REQUIRED, a single JWT (RFC 7523 §2.1).
-  const assertion = params.get('assertion');
-  if (assertion === undefined) throw new OAuthError('ERR_JWT_BEARER_ASSERTION_MISSING');
   checkClientCredentialsVerified(params, request.headers, config.clientCredentials);
-
-  const decoded = decodeAssertion(assertion, config.maxAssertionSize);
-  const { header, claims } = decoded;
-  checkHeader(header, 'grant');
-
-  const iss = readIssuer(claims);
-  const issuer = await resolveIssuer(config.keyResolver, iss, header, 'grant');
-  const nowMs = readClock(config.clock);
-  await checkSignature(decoded, issuer.keys, issuer.algorithms ?? config.algorithms, nowMs);
-
-  const { clockTolerance } = config;
-  const exp = checkTimes(claims, nowMs / 1000, { clockTolerance, maxLifetime: issuer.maxLifetime ?? config.maxLifetime });
-  const audience = checkAudience(claims, issuer.audiences ?? config.audiences);
-  const jti = readJti(claims, issuer.requireJti ?? config.requireJti);
-
-  const subject = checkSubject(claims, iss, {
-    subjects: issuer.subjects ?? 'self',
-    requireSubject: issuer.requireSubject ?? true,
-  });
-  const context = { issuer: iss, subject, claims, header };
-  await authorizeSubject(config, context);
-  const requestedScope = readRequestedScope(params.get('scope'), claims);
-  const scope = await grantScope(config, issuer.scopes, requestedScope, context);
-
-  // RFC 7523 §3 item 7: consume the jti only now that everything else passed; keep it until exp + tolerance.
-  if (jti !== undefined && (issuer.singleUse ?? true)) {
-    await consumeJti(config.replayStore, toReplayKey('grant', iss, jti), (exp + clockTolerance) * 1000);
-  }
-
-  const grant: JwtBearerGrant = { issuer: iss, subject, audience, scope, expiresAt: new Date(exp * 1000), claims, header };
-  if (jti !== undefined) grant.jti = jti;
-  if (config.tokenIssuer !== undefined) grant.token = await issueToken(config.tokenIssuer, grant, requestedScope);
-  return grant;
+  return verifyGrant(params, config, undefined);
 }

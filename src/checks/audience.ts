@@ -3,7 +3,8 @@ import { readMember } from './claim.js';
 
 /**
  * RFC 7523 §3 item 3 (SPEC J9, grant form): `aud` MUST identify this authorization server. Accepted values are
- * `accepted` (this server's issuer identifier and token endpoint, or the issuer's own `audiences` policy),
+ * `accepted` (this server's issuer identifier and token endpoint, or the issuer's own `audiences` policy) or
+ * `alsoAccepted`,
  * compared by exact string match (RFC 7519 §4.1.3). An array is accepted only when every value is accepted:
  * a foreign value means the assertion was also meant for someone else (rfc7523bis audience injection).
  *
@@ -11,7 +12,11 @@ import { readMember } from './claim.js';
  * @throws {OAuthError} `ERR_JWT_BEARER_AUDIENCE_MISSING`, `ERR_JWT_BEARER_CLAIM_INVALID` (not a string or array of
  *   strings), `ERR_JWT_BEARER_AUDIENCE_MISMATCH`.
  */
-export function checkAudience(claims: Readonly<Record<string, unknown>>, accepted: ReadonlySet<string>): string[] {
+export function checkAudience(
+  claims: Readonly<Record<string, unknown>>,
+  accepted: ReadonlySet<string>,
+  alsoAccepted?: ReadonlySet<string>,
+): string[] {
   const aud = readMember(claims, 'aud');
   // RFC 7523 §3 item 3: the JWT MUST contain an "aud" claim.
   if (aud === undefined || aud === '' || (Array.isArray(aud) && aud.length === 0)) {
@@ -22,7 +27,7 @@ export function checkAudience(claims: Readonly<Record<string, unknown>>, accepte
     if (typeof value !== 'string') {
       throw new OAuthError('ERR_JWT_BEARER_CLAIM_INVALID', { detail: '"aud" must be a string or an array of strings' });
     }
-    if (!accepted.has(value)) {
+    if (!accepted.has(value) && alsoAccepted?.has(value) !== true) {
       throw new OAuthError('ERR_JWT_BEARER_AUDIENCE_MISMATCH', { detail: describeMismatch(value, accepted) });
     }
   }
@@ -36,4 +41,24 @@ function describeMismatch(value: string, accepted: ReadonlySet<string>): string 
     if (value.toLowerCase() === candidate.toLowerCase()) return 'aud differs from an accepted value by letter case';
   }
   return `aud is none of the ${accepted.size} accepted values`;
+}
+
+/**
+ * RFC 7523 §3 item 3 in its client form, as tightened by draft-ietf-oauth-rfc7523bis (SPEC J9, C): the
+ * audience must be this server's issuer identifier as the SOLE value (a string or a one-element array). Other
+ * values, such as the token endpoint, only where the client's policy lists them (legacy clients).
+ *
+ * @throws {OAuthError} `ERR_JWT_BEARER_AUDIENCE_MISSING`, `ERR_JWT_BEARER_CLAIM_INVALID`,
+ *   `ERR_JWT_BEARER_AUDIENCE_MISMATCH` (also for an array of more than one value).
+ */
+export function checkClientAudience(
+  claims: Readonly<Record<string, unknown>>,
+  issuer: ReadonlySet<string>,
+  legacy: ReadonlySet<string> | undefined,
+): string[] {
+  const audience = checkAudience(claims, issuer, legacy);
+  if (audience.length !== 1) {
+    throw new OAuthError('ERR_JWT_BEARER_AUDIENCE_MISMATCH', { detail: 'a client assertion audience must be a single value' });
+  }
+  return audience;
 }

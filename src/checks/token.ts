@@ -1,6 +1,5 @@
 import { OAuthError } from '../errors.js';
-import type { JwtBearerGrant } from '../grant.js';
-import type { TokenIssuer, TokenResponse } from '../ports/token-issuer.js';
+import type { TokenIssuer, TokenRequestContext, TokenResponse } from '../ports/token-issuer.js';
 import { portFailure } from './port-failure.js';
 
 const sameScope = (a: readonly string[], b: readonly string[]): boolean =>
@@ -12,18 +11,18 @@ const sameScope = (a: readonly string[], b: readonly string[]): boolean =>
  * @throws {OAuthError} `ERR_JWT_BEARER_TOKEN_ISSUER_FAILED` (500) when the issuer throws or returns no
  *   `access_token` / `token_type`.
  */
-export async function issueToken(issuer: TokenIssuer, grant: Omit<JwtBearerGrant, 'token'>, requestedScope: readonly string[]): Promise<TokenResponse> {
+export async function issueToken(issuer: TokenIssuer, context: TokenRequestContext): Promise<TokenResponse> {
   let response: TokenResponse;
   try {
-    response = await issuer.issue({ grant, requestedScope });
+    response = await issuer.issue(context);
   } catch (error) {
     throw portFailure(error, 'ERR_JWT_BEARER_TOKEN_ISSUER_FAILED', 'token issuer failed');
   }
   if (typeof response?.access_token !== 'string' || typeof response.token_type !== 'string') {
     throw new OAuthError('ERR_JWT_BEARER_TOKEN_ISSUER_FAILED', { detail: 'token issuer returned no access_token or token_type' });
   }
-  if (response.scope === undefined && !sameScope(grant.scope, requestedScope)) {
-    return { ...response, scope: grant.scope.join(' ') };
+  if (response.scope === undefined && !sameScope(context.scope, context.requestedScope)) {
+    return { ...response, scope: context.scope.join(' ') };
   }
   return response;
 }

@@ -44,8 +44,9 @@ const RESERVED = new Set(['iss', 'exp', 'aud', 'sub', 'client_id', 'iat', 'jti',
 
 /**
  * A {@link TokenIssuer} of JWT access tokens per RFC 9068: header `typ: at+jwt`; claims `iss`, `exp`, `aud`,
- * `sub` (the grant's subject), `client_id` (the assertion issuer, which acts as the client in this grant),
- * `iat`, `jti` and `scope`.
+ * `sub` (the grant's subject, or the client for `client_credentials`), `client_id` (the authenticated client,
+ * else the assertion issuer, which acts as the client in an unauthenticated JWT bearer grant), `iat`, `jti` and
+ * `scope`.
  *
  * @example
  * ```ts
@@ -78,7 +79,6 @@ export function createJwtAccessTokenIssuer(options: JwtAccessTokenIssuerOptions)
   const header = kid === undefined ? { alg, typ: 'at+jwt' } : { alg, typ: 'at+jwt', kid };
   return {
     async issue(context) {
-      const { grant } = context;
       const now = Math.floor(clock.now() / 1000);
       const extra = options.claims?.(context) ?? {};
       const claims: Record<string, unknown> = {};
@@ -88,12 +88,12 @@ export function createJwtAccessTokenIssuer(options: JwtAccessTokenIssuerOptions)
         iss: options.issuer,
         exp: now + expiresIn,
         aud: audience,
-        sub: grant.subject,
-        client_id: grant.issuer,
+        sub: context.subject,
+        client_id: context.client?.clientId ?? context.grant?.issuer ?? context.subject,
         iat: now,
         jti: randomToken(16),
       });
-      if (grant.scope.length > 0) claims['scope'] = grant.scope.join(' ');
+      if (context.scope.length > 0) claims['scope'] = context.scope.join(' ');
       key ??= importSigningKey(options.signingKey, alg).catch((error: unknown) => {
         key = undefined;
         throw error;

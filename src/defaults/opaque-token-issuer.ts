@@ -7,7 +7,8 @@ import { clockOption } from './clocks.js';
 export interface OpaqueTokenRecord {
   accessToken: string;
   expiresAt: Date;
-  grant: TokenRequestContext['grant'];
+  /** Everything known about the request: subject, scope, client, grant type and the verified grant. */
+  context: TokenRequestContext;
 }
 
 /** Options of {@link createOpaqueTokenIssuer}. */
@@ -40,9 +41,9 @@ export function createOpaqueTokenIssuer(options: OpaqueTokenIssuerOptions = {}):
   if (options.save !== undefined && typeof options.save !== 'function') throw new TypeError('createOpaqueTokenIssuer options.save: must be a function');
   const clock = clockOption(options.clock, 'createOpaqueTokenIssuer options.clock');
   return {
-    async issue({ grant }) {
+    async issue(context) {
       const accessToken = randomToken(32);
-      await options.save?.({ accessToken, expiresAt: new Date(clock.now() + expiresIn * 1000), grant });
+      await options.save?.({ accessToken, expiresAt: new Date(clock.now() + expiresIn * 1000), context });
       return { access_token: accessToken, token_type: 'Bearer', expires_in: expiresIn };
     },
   };

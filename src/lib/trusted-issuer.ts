@@ -18,6 +18,7 @@ const trustedIssuerSchema = z.strictObject({
   singleUse: z.boolean().optional(),
   maxLifetime: z.number().int().min(1).max(86_400).optional(),
   algorithms: z.array(z.enum([...DEFAULT_ALGORITHMS, ...HMAC_ALGORITHMS])).min(1).optional(),
+  grantTypes: z.array(nonEmpty).optional(),
 });
 
 /** A {@link TrustedIssuer} validated once, keys described, policy turned into sets. */
@@ -31,6 +32,8 @@ export interface PreparedIssuer {
   readonly singleUse: boolean | undefined;
   readonly maxLifetime: number | undefined;
   readonly algorithms: ReadonlySet<string> | undefined;
+  /** Client policy: grant types the client may use (undefined: all the endpoint enables). */
+  readonly grantTypes: readonly string[] | undefined;
 }
 
 const prepared = new WeakMap<object, PreparedIssuer>();
@@ -67,6 +70,7 @@ export function prepareTrustedIssuer(entry: TrustedIssuer, path: string): Prepar
     singleUse: entry.singleUse,
     maxLifetime: entry.maxLifetime,
     algorithms,
+    grantTypes: entry.grantTypes && Object.freeze([...entry.grantTypes]),
   });
   prepared.set(entry, result);
   return result;

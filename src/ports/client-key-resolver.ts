@@ -49,13 +49,15 @@ export interface IssuerPolicy {
    */
   requireSubject?: boolean;
   /**
-   * The `aud` values accepted for this issuer INSTEAD of `[issuer, tokenEndpoint]` (exact string match), e.g. a
-   * Salesforce-style login URL.
+   * Grants: the `aud` values accepted for this issuer INSTEAD of `[issuer, tokenEndpoint]` (exact string match),
+   * e.g. a Salesforce-style login URL. Clients: values accepted IN ADDITION to the issuer identifier, for legacy
+   * clients that send the token endpoint (draft-ietf-oauth-rfc7523bis).
    */
   audiences?: readonly string[];
   /**
    * The most this issuer can be granted. A requested scope outside it is `invalid_scope`. When unset (and no
-   * `authorizeScope` hook is configured) the issuer can be granted no scope at all.
+   * `authorizeScope` hook is configured) the issuer can be granted no scope at all. For a client entry: the most
+   * `client_credentials` may grant the client.
    */
   scopes?: readonly string[];
   /** `false` for issuers whose clients send no `jti` (a `jti` that is present is still single-use). @defaultValue `true` */
@@ -66,6 +68,11 @@ export interface IssuerPolicy {
   maxLifetime?: number;
   /** Accepted `alg` values for this issuer. HMAC algorithms are allowed only here, with an `oct` key of that `alg`. */
   algorithms?: readonly JwsAlgorithm[];
+  /**
+   * Client policy (RFC 7523 §2.2 entries only): the grant types this client may use at `handleTokenRequest`.
+   * @defaultValue every grant type the endpoint enables
+   */
+  grantTypes?: readonly string[];
 }
 
 /** An issuer the server trusts: its keys (a JWKS `{ keys }` is one) and optional policy. */

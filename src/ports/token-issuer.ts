@@ -1,3 +1,4 @@
+import type { AuthenticatedClient } from '../client.js';
 import type { JwtBearerGrant } from '../grant.js';
 
 /**
@@ -17,17 +18,25 @@ export interface TokenResponse {
 
 /** What a {@link TokenIssuer} is asked to mint a token for. */
 export interface TokenRequestContext {
-  /** The verified grant. */
-  grant: Omit<JwtBearerGrant, 'token'>;
-  /** The scope the client asked for (form parameter or `scope` claim), before policy. */
+  /** `urn:ietf:params:oauth:grant-type:jwt-bearer` or `client_credentials`. */
+  grantType: string;
+  /** Who the token is for: the grant's subject, or the client itself for `client_credentials`. */
+  subject: string;
+  /** The granted scope. */
+  scope: readonly string[];
+  /** The scope the client asked for, before policy. */
   requestedScope: readonly string[];
+  /** The authenticated client, when the request carried client authentication. */
+  client: AuthenticatedClient | undefined;
+  /** The verified JWT bearer grant (RFC 7523 §2.1); `undefined` for `client_credentials`. */
+  grant: Omit<JwtBearerGrant, 'token'> | undefined;
 }
 
 /**
- * Mints the access token for a verified grant. Called last, after the assertion's `jti` was consumed.
+ * Mints the access token for a verified request. Called last, after the assertion's `jti` was consumed.
  *
  * Contract: resolve the token response, or throw when the token cannot be issued; a throw becomes
- * `server_error` (500) and the cause is kept for logs. Do not return `id_token` from this grant.
+ * `server_error` (500) and the cause is kept for logs. Do not return `id_token` from these grants.
  */
 export interface TokenIssuer {
   issue(context: TokenRequestContext): Promise<TokenResponse>;

@@ -3,6 +3,10 @@ import { describe, expect, it } from 'vitest';
 import { createFakeClock, createJwtAccessTokenIssuer, createOpaqueTokenIssuer, type OpaqueTokenRecord, type TokenRequestContext } from '../../src/index.js';
 
 const context: TokenRequestContext = {
+  grantType: 'urn:ietf:params:oauth:grant-type:jwt-bearer',
+  subject: 'alice@example.com',
+  scope: ['read', 'write'],
+  client: undefined,
   grant: {
     issuer: 'svc@example.com',
     subject: 'alice@example.com',
@@ -24,7 +28,7 @@ describe('createOpaqueTokenIssuer', () => {
     const b = await issuer.issue(context);
     expect(a).toEqual({ access_token: expect.stringMatching(/^[A-Za-z0-9_-]{43}$/), token_type: 'Bearer', expires_in: 600 });
     expect(a.access_token).not.toBe(b.access_token);
-    expect(saved[0]).toEqual({ accessToken: a.access_token, expiresAt: new Date(1_000_000 + 600_000), grant: context.grant });
+    expect(saved[0]).toEqual({ accessToken: a.access_token, expiresAt: new Date(1_000_000 + 600_000), context });
   });
 
   it('refuses bad options', () => {
@@ -72,6 +76,8 @@ describe('createJwtAccessTokenIssuer (RFC 9068)', () => {
     const issuer = createJwtAccessTokenIssuer({ issuer: 'https://as.example.com', signingKey: privateKey, alg: 'EdDSA', audience: ['https://a', 'https://b'] });
     const { payload } = await jwtVerify((await issuer.issue(context)).access_token, publicKey);
     expect(payload.aud).toEqual(['https://a', 'https://b']);
+    const viaClient = await issuer.issue({ ...context, client: { clientId: 'app-1', method: 'private_key_jwt' } });
+    expect((await jwtVerify(viaClient.access_token, publicKey)).payload.client_id).toBe('app-1');
     const publicJwk = await exportJWK(publicKey);
     const base = { issuer: 'https://as.example.com', audience: 'https://api' };
     expect(() => createJwtAccessTokenIssuer({ ...base, signingKey: { ...publicJwk, alg: 'EdDSA' } })).toThrow(/private/);

@@ -1,39 +1,15 @@
-import { createHash, createPublicKey, KeyObject, sign, X509Certificate, type JsonWebKey as NodeJwk, type webcrypto } from 'node:crypto';
+import { createHash, X509Certificate } from 'node:crypto';
 import { afterEach, beforeEach, describe, expect, it, vi, type MockInstance } from 'vitest';
 import { createStaticKeyResolver } from '../../src/index.js';
-import { createFixture, SERVICE, testKey, type TestKey } from '../helpers/fixture.js';
+import { selfSignedCertificate } from '../helpers/certificate.js';
+import { createFixture, SERVICE, testKey } from '../helpers/fixture.js';
 import { claimsText, headerText, signRaw } from './raw-jws.js';
 
 const OTHER = 'svc-other@tenant.example.com';
 const ATTACKER_URL = 'https://attacker.example/.well-known/jwks.json';
 
-// --- A genuine self-signed X.509 certificate for the attacker's key, so `x5c` is not just junk that any parser
+// A genuine self-signed X.509 certificate for the attacker's key, so `x5c` is not just junk that any parser
 // would refuse: if the library ever trusted `x5c`, this certificate WOULD verify the attacker's signature.
-function der(tag: number, ...content: Uint8Array[]): Uint8Array {
-  const body = Buffer.concat(content);
-  const n = body.length;
-  const length = n < 0x80 ? [n] : n < 0x100 ? [0x81, n] : [0x82, n >> 8, n & 0xff];
-  return Buffer.concat([Buffer.from([tag, ...length]), body]);
-}
-const seq = (...c: Uint8Array[]) => der(0x30, ...c);
-const ECDSA_SHA256 = seq(Buffer.from('06082a8648ce3d040302', 'hex'));
-const name = (cn: string) => seq(der(0x31, seq(Buffer.from('0603550403', 'hex'), der(0x0c, Buffer.from(cn)))));
-
-function selfSignedCertificate(key: TestKey, cn: string): { der: Buffer; base64: string } {
-  const spki = createPublicKey({ key: key.publicJwk as NodeJwk, format: 'jwk' }).export({ type: 'spki', format: 'der' });
-  const tbs = seq(
-    der(0xa0, der(0x02, Buffer.from([2]))),
-    der(0x02, Buffer.from([0x01, 0x23, 0x45])),
-    ECDSA_SHA256,
-    name(cn),
-    seq(der(0x17, Buffer.from('290101000000Z')), der(0x17, Buffer.from('310101000000Z'))),
-    name(cn),
-    spki,
-  );
-  const signature = sign('sha256', tbs, KeyObject.from(key.privateKey as unknown as webcrypto.CryptoKey));
-  const cert = Buffer.from(seq(tbs, ECDSA_SHA256, der(0x03, Buffer.from([0]), signature)));
-  return { der: cert, base64: cert.toString('base64') };
-}
 
 describe('RFC 8725 §3.10 / RFC 7515 §4.1.3-4.1.6 / SPEC J4: jwk, jku, x5u and x5c headers are never used', () => {
   let fetchSpy: MockInstance<typeof fetch>;
