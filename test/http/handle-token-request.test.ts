@@ -77,6 +77,22 @@ describe('handleTokenRequest: the JWT bearer grant end to end', () => {
   });
 });
 
+describe('SPEC R6: every token endpoint response carries Cache-Control: no-store and Pragma: no-cache (RFC 6749 §5.1)', () => {
+  it('success, 400, 401, 405 and 503 alike', async () => {
+    const f = await createClientFixture({ options: { authenticateClient } });
+    const down = await createClientFixture({ options: { replayStore: { consume: () => Promise.reject(new Error('down')) } } });
+    const responses = [
+      await handleTokenRequest(post(form({ grant_type: JWT_BEARER_GRANT_TYPE, assertion: await grantAssertion(f) })), f.options),
+      await handleTokenRequest(post(form({ grant_type: JWT_BEARER_GRANT_TYPE, assertion: 'x' })), f.options),
+      await handleTokenRequest(post(form({ grant_type: JWT_BEARER_GRANT_TYPE, assertion: await grantAssertion(f) }), { authorization: basic('web-1', 'no') }), f.options),
+      await handleTokenRequest({ method: 'GET', headers: {}, body: undefined }, f.options),
+      await handleTokenRequest(post(form({ grant_type: JWT_BEARER_GRANT_TYPE, assertion: await grantAssertion(down) })), down.options),
+    ];
+    expect(responses.map((r) => r.status)).toEqual([200, 400, 401, 405, 503]);
+    for (const response of responses) expectNoStore(response);
+  });
+});
+
 describe('SPEC R5: POST with an application/x-www-form-urlencoded body', () => {
   it('any other method is 405 with Allow: POST', async () => {
     const f = await createClientFixture();
@@ -218,7 +234,7 @@ describe('SPEC R12: a known client must be allowed the grant type', () => {
   });
 });
 
-describe('client_credentials (RFC 6749 §4.4), when enabled', () => {
+describe('client_credentials (RFC 6749 §4.4), when enabled; SPEC S2 against the client scopes', () => {
   it('needs client authentication; grants within the client scopes; the token is for the client', async () => {
     const issued: unknown[] = [];
     const f = await createClientFixture({
