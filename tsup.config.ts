@@ -2,7 +2,8 @@ import { defineConfig } from 'tsup';
 
 export default defineConfig([
   {
-    entry: { index: 'src/index.ts' },
+    // The Redis store is a subpath (jwt-bearer-grant/redis): Web Crypto and timers only, so it stays neutral too.
+    entry: { index: 'src/index.ts', redis: 'src/redis/index.ts' },
     format: ['esm', 'cjs'],
     dts: true,
     sourcemap: true,

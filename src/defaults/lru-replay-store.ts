@@ -6,7 +6,7 @@ import { clockOption } from './clocks.js';
 
 /** Options of {@link createLruReplayStore}. */
 export interface LruReplayStoreOptions {
-  /** Most entries held (1 to 10,000,000). Size it as peak assertions per second × (maxLifetime + tolerance). */
+  /** Most entries held (1 to 10,000,000). Size it as peak assertions per second × (maxLifetime + 2 × clockTolerance) seconds. */
   max: number;
   /** Time source for expiry. @defaultValue `systemClock` */
   clock?: Clock;

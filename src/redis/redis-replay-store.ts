@@ -46,7 +46,7 @@ export interface RedisReplayStoreOptions {
 
 const DEFAULT_PREFIX = 'jwt-bearer-grant:jti:';
 const DEFAULT_TIMEOUT_MS = 1000;
-/** An entry whose expiry is not in the future is still kept this long (ms), so a concurrent duplicate is refused. */
+/** The shortest retention (ms): an entry due to expire sooner is kept this long, so a concurrent duplicate is refused. */
 const MIN_RETENTION_MS = 1000;
 
 /**
@@ -56,8 +56,8 @@ const MIN_RETENTION_MS = 1000;
  *
  * - Keys: the verifier's key (unambiguous JSON of use, issuer, jti) hashed with SHA-256, base64url: the prefix
  *   plus 43 characters, whatever the length of `iss` and `jti`.
- * - Expiry: `PXAT expiresAt` (exp + tolerance, epoch ms, Redis's clock). An `expiresAt` not in the future (clock
- *   skew, a fake clock) is kept for one second from now instead: a past `PXAT` would store nothing.
+ * - Expiry: `PXAT expiresAt` (exp + tolerance, epoch ms, Redis's clock). An `expiresAt` less than one second ahead
+ *   or already past (clock skew, a fake clock) is kept one second from now instead: a past `PXAT` stores nothing.
  * - Failure: a rejected command, an unexpected reply, or no answer within `timeoutMs` rejects, and the verifier
  *   refuses the request with `temporarily_unavailable` (503). A consume that timed out may still be applied by
  *   Redis later; that only refuses a later replay of the same assertion.
@@ -83,11 +83,11 @@ export function createRedisReplayStore(options: RedisReplayStoreOptions): Replay
   if (typeof client !== 'object' || client === null || (typeof client.call !== 'function' && typeof client.set !== 'function')) {
     throw new TypeError('createRedisReplayStore options.client: must be a node-redis or ioredis client');
   }
-  const prefix = options.prefix ?? DEFAULT_PREFIX;
+  const prefix = options.prefix === undefined ? DEFAULT_PREFIX : options.prefix;
   if (typeof prefix !== 'string' || prefix.length > 256) {
     throw new TypeError('createRedisReplayStore options.prefix: must be a string of at most 256 characters');
   }
-  const timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
+  const timeoutMs = options.timeoutMs === undefined ? DEFAULT_TIMEOUT_MS : options.timeoutMs;
   if (typeof timeoutMs !== 'number' || !Number.isInteger(timeoutMs) || timeoutMs < 1 || timeoutMs > 60_000) {
     throw new TypeError('createRedisReplayStore options.timeoutMs: must be a whole number of milliseconds from 1 to 60,000');
   }
