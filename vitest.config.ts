@@ -1,10 +1,23 @@
 import { defineConfig } from 'vitest/config';
 
+// The whole suite runs twice: once on the WebCrypto signature seam (src/lib/verify-signature.ts, what browsers,
+// Deno, Bun and Workers get) and once on its Node twin (verify-signature.node.ts, what the package's `node`
+// condition selects). Both must give the same verdict on every test.
+const shared = {
+  include: ['test/**/*.test.ts'],
+  environment: 'node' as const,
+  testTimeout: 20_000,
+};
+
 export default defineConfig({
   test: {
-    include: ['test/**/*.test.ts'],
-    environment: 'node',
-    testTimeout: 20_000,
     coverage: { include: ['src/**/*.ts'], exclude: ['src/demo/**'] },
+    projects: [
+      { test: { ...shared, name: 'webcrypto', env: { SIGNATURE_SEAM: 'webcrypto' } } },
+      {
+        resolve: { alias: [{ find: /^(.*)\/verify-signature\.js$/, replacement: '$1/verify-signature.node.js' }] },
+        test: { ...shared, name: 'node-crypto', env: { SIGNATURE_SEAM: 'node' } },
+      },
+    ],
   },
 });

@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 
@@ -33,7 +33,9 @@ function run(args: string[]): unknown {
 
 describe('the built package', () => {
   it('is built', () => {
-    for (const file of ['dist/index.js', 'dist/index.cjs', 'dist/index.d.ts', 'dist/index.d.cts']) expect(existsSync(`${root}/${file}`), file).toBe(true);
+    for (const file of ['dist/index.js', 'dist/index.cjs', 'dist/index.d.ts', 'dist/index.d.cts', 'dist/node/index.js', 'dist/node/index.cjs']) {
+      expect(existsSync(`${root}/${file}`), file).toBe(true);
+    }
   });
 
   it('works when imported (ESM)', () => {
@@ -44,6 +46,20 @@ describe('the built package', () => {
   it('works when required (CJS)', () => {
     const script = `(async () => { ${flow("const lib = require('jwt-bearer-grant'); const jose = require('jose');")} })().catch((e) => { console.error(e); process.exit(1); });`;
     expect(run(['--input-type=commonjs', '-e', script])).toEqual({ subject: 'svc', tokenType: 'Bearer', replay: 'ERR_JWT_BEARER_JTI_REPLAYED', branded: true });
+  });
+
+  it('Node resolves the node:crypto build through the "node" condition; the default build stays free of node:', () => {
+    const cjs = run(['--input-type=commonjs', '-e', "console.log(JSON.stringify(require.resolve('jwt-bearer-grant')))"]);
+    expect(cjs).toMatch(/dist\/node\/index\.cjs$/);
+    const esm = run(['--input-type=module', '-e', "console.log(JSON.stringify(import.meta.resolve('jwt-bearer-grant')))"]);
+    expect(esm).toMatch(/dist\/node\/index\.js$/);
+    for (const file of ['dist/index.js', 'dist/index.cjs']) expect(readFileSync(`${root}/${file}`, 'utf8')).not.toMatch(/["']node:/);
+    expect(readFileSync(`${root}/dist/node/index.js`, 'utf8')).toMatch(/["']node:crypto["']/);
+  });
+
+  it('the runtime-agnostic (WebCrypto) build works too', () => {
+    const script = flow("import * as lib from './dist/index.js'; import * as jose from 'jose';");
+    expect(run(['--input-type=module', '-e', script])).toEqual({ subject: 'svc', tokenType: 'Bearer', replay: 'ERR_JWT_BEARER_JTI_REPLAYED', branded: true });
   });
 
   it('isOAuthError recognises errors from the other build', () => {

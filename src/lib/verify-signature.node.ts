@@ -1,0 +1,93 @@
+import { constants, createHmac, KeyObject, timingSafeEqual, verify, type webcrypto } from 'node:crypto';
+import type { VerifyKey } from './keys.js';
+
+/**
+ * The Node twin of verify-signature.ts, chosen by the package's `node` export condition: the same contract,
+ * checked with `node:crypto` (OpenSSL, synchronous, on the calling thread) instead of WebCrypto. jose still
+ * parses, imports and checks every key; only the signature arithmetic moves here. Both files must give the
+ * same verdict for every input: the test suite runs against each.
+ *
+ * @returns `true` for a valid `alg` signature by `key` over the compact JWS signing input, `false` otherwise.
+ * @throws TypeError for an algorithm this seam does not know (callers allowlist algorithms first).
+ */
+export async function verifySignature(compact: string, key: VerifyKey, alg: string): Promise<boolean> {
+  const dot = compact.lastIndexOf('.');
+  const data = Buffer.from(compact.slice(0, dot), 'latin1');
+  const signature = Buffer.from(compact.slice(dot + 1), 'base64url');
+  const params = ALGORITHMS[alg];
+  if (params === undefined) throw new TypeError(`unsupported alg ${alg}`);
+  if (key instanceof Uint8Array) {
+    if (params.kind !== 'hmac') return false;
+    const expected = createHmac(params.hash, key).update(data).digest();
+    return expected.length === signature.length && timingSafeEqual(expected, signature);
+  }
+  if (params.kind === 'hmac') return false;
+  const keyObject = toKeyObject(key);
+  // WebCrypto refuses a key whose algorithm does not match; so must this path (one key, one algorithm).
+  if (!fits(keyObject, params)) return false;
+  try {
+    switch (params.kind) {
+      case 'rsa':
+        return verify(params.hash, data, { key: keyObject, padding: constants.RSA_PKCS1_PADDING }, signature);
+      case 'pss':
+        return verify(params.hash, data, { key: keyObject, padding: constants.RSA_PKCS1_PSS_PADDING, saltLength: params.bytes }, signature);
+      case 'ecdsa':
+        // JOSE ECDSA signatures are raw r||s of exactly twice the coordinate size (RFC 7518 §3.4).
+        if (signature.length !== params.bytes * 2) return false;
+        return verify(params.hash, data, { key: keyObject, dsaEncoding: 'ieee-p1363' }, signature);
+      case 'eddsa':
+        return verify(null, data, keyObject, signature);
+    }
+  } catch {
+    return false;
+  }
+}
+
+type Params =
+  | { kind: 'rsa' | 'pss'; hash: string; bytes: number }
+  | { kind: 'ecdsa'; hash: string; bytes: number; curve: string }
+  | { kind: 'eddsa' }
+  | { kind: 'hmac'; hash: string };
+
+const ALGORITHMS: Record<string, Params> = {
+  RS256: { kind: 'rsa', hash: 'sha256', bytes: 32 },
+  RS384: { kind: 'rsa', hash: 'sha384', bytes: 48 },
+  RS512: { kind: 'rsa', hash: 'sha512', bytes: 64 },
+  PS256: { kind: 'pss', hash: 'sha256', bytes: 32 },
+  PS384: { kind: 'pss', hash: 'sha384', bytes: 48 },
+  PS512: { kind: 'pss', hash: 'sha512', bytes: 64 },
+  ES256: { kind: 'ecdsa', hash: 'sha256', bytes: 32, curve: 'prime256v1' },
+  ES384: { kind: 'ecdsa', hash: 'sha384', bytes: 48, curve: 'secp384r1' },
+  ES512: { kind: 'ecdsa', hash: 'sha512', bytes: 66, curve: 'secp521r1' },
+  EdDSA: { kind: 'eddsa' },
+  Ed25519: { kind: 'eddsa' },
+  HS256: { kind: 'hmac', hash: 'sha256' },
+  HS384: { kind: 'hmac', hash: 'sha384' },
+  HS512: { kind: 'hmac', hash: 'sha512' },
+};
+
+function fits(key: KeyObject, params: Exclude<Params, { kind: 'hmac' }>): boolean {
+  if (key.type !== 'public') return false;
+  switch (params.kind) {
+    case 'rsa':
+      return key.asymmetricKeyType === 'rsa';
+    case 'pss':
+      return key.asymmetricKeyType === 'rsa' || key.asymmetricKeyType === 'rsa-pss';
+    case 'ecdsa':
+      return key.asymmetricKeyType === 'ec' && key.asymmetricKeyDetails?.namedCurve === params.curve;
+    case 'eddsa':
+      return key.asymmetricKeyType === 'ed25519';
+  }
+}
+
+// One KeyObject per imported CryptoKey (which the key descriptors already cache per algorithm).
+const keyObjects = new WeakMap<object, KeyObject>();
+
+function toKeyObject(key: CryptoKey): KeyObject {
+  let keyObject = keyObjects.get(key);
+  if (keyObject === undefined) {
+    keyObject = KeyObject.from(key as unknown as webcrypto.CryptoKey);
+    keyObjects.set(key, keyObject);
+  }
+  return keyObject;
+}
