@@ -17,9 +17,11 @@ export type OAuthErrorName =
   | 'temporarily_unavailable'
   | 'server_error';
 
+// invalid_client is a 401 only with a challenge to send (RFC 6749 §5.2: MUST when the client used the
+// Authorization header; RFC 9110 §15.5.2: a 401 without WWW-Authenticate is not allowed). Otherwise 400.
 const STATUS: Record<OAuthErrorName, number> = {
   invalid_request: 400,
-  invalid_client: 401,
+  invalid_client: 400,
   invalid_grant: 400,
   unauthorized_client: 400,
   unsupported_grant_type: 400,
@@ -112,6 +114,11 @@ export interface OAuthErrorOptions {
    * client assertion as `invalid_client`, so `invalid_grant` becomes `invalid_client`.
    */
   use?: 'grant' | 'client';
+  /**
+   * The `WWW-Authenticate` challenge for an `invalid_client` error when the client used the Authorization header
+   * (RFC 6749 §5.2): the error then has status 401.
+   */
+  wwwAuthenticate?: string | undefined;
 }
 
 /**
@@ -123,7 +130,8 @@ export interface OAuthErrorOptions {
  * catch (e) {
  *   if (!isOAuthError(e)) throw e
  *   log.warn({ code: e.code, detail: e.detail }, 'jwt-bearer grant refused')
- *   res.status(e.status).set('Cache-Control', 'no-store').json(e.toJSON())
+ *   if (e.wwwAuthenticate) res.set('WWW-Authenticate', e.wwwAuthenticate)
+ *   res.status(e.status).set({ 'Cache-Control': 'no-store', Pragma: 'no-cache' }).json(e.toJSON())
  * }
  * ```
  * @see RFC 6749 §5.2
@@ -131,7 +139,7 @@ export interface OAuthErrorOptions {
 export class OAuthError extends Error {
   /** RFC 6749 error code, e.g. `invalid_grant`. */
   readonly error: OAuthErrorName;
-  /** HTTP status to answer with (400, 401, 405, 500 or 503). */
+  /** HTTP status to answer with: 400, 401 (only with `wwwAuthenticate`), 405, 500 or 503. */
   readonly status: number;
   /** Stable machine reason, e.g. `ERR_JWT_BEARER_ASSERTION_EXPIRED`. */
   readonly code: OAuthErrorCode;
@@ -139,6 +147,11 @@ export class OAuthError extends Error {
   readonly description: string;
   /** Log-only explanation (which rule, by how much); never sent to the client. */
   readonly detail: string | undefined;
+  /**
+   * The `WWW-Authenticate` header value to send with this error, when it has one (then `status` is 401).
+   * RFC 6749 §5.2: an `invalid_client` answer to a client that used the Authorization header.
+   */
+  readonly wwwAuthenticate: string | undefined;
 
   constructor(code: OAuthErrorCode, options: OAuthErrorOptions = {}) {
     const [declared, description, status] = ERROR_CODES[code] as readonly [OAuthErrorName, string, number?];
@@ -149,7 +162,8 @@ export class OAuthError extends Error {
     this.name = 'OAuthError';
     this.code = code;
     this.error = error;
-    this.status = status ?? STATUS[error];
+    this.wwwAuthenticate = error === 'invalid_client' ? options.wwwAuthenticate : undefined;
+    this.status = this.wwwAuthenticate === undefined ? (status ?? STATUS[error]) : 401;
     this.description = description;
     this.detail = options.detail;
     Object.defineProperty(this, BRAND, { value: true });
@@ -172,5 +186,5 @@ export function isOAuthError(value: unknown): value is OAuthError {
 /** Re-expresses a grant-assertion error as a client-assertion one (`invalid_grant` → `invalid_client`). */
 export function toClientError(error: OAuthError): OAuthError {
   if (error.error !== 'invalid_grant') return error;
-  return new OAuthError(error.code, { detail: error.detail, cause: error.cause, use: 'client' });
+  return new OAuthError(error.code, { detail: error.detail, cause: error.cause, use: 'client', wwwAuthenticate: error.wwwAuthenticate });
 }

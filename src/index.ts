@@ -17,6 +17,7 @@ export type {
   SubjectAuthorizationContext,
   SupportedGrantType,
   TokenEndpointOptions,
+  VerifierOptions,
 } from './options.js';
 export { ERROR_CODES, isOAuthError, OAuthError, type OAuthErrorCode, type OAuthErrorName, type OAuthErrorOptions } from './errors.js';
 export {

@@ -24,19 +24,25 @@ export interface ScopeAuthorizationContext extends SubjectAuthorizationContext {
   allowed: readonly string[] | undefined;
 }
 
-/** Options of `verifyJwtBearerGrant`. Create them once and reuse the object: it is validated once per identity. */
-export interface JwtBearerGrantOptions {
+/**
+ * Every option any entry point reads. Each entry point's options type requires the ports it needs, so ONE
+ * object can serve `verifyJwtBearerGrant`, `verifyClientAssertion` and `handleTokenRequest`. Create it once and
+ * reuse it: it is validated once per object identity.
+ */
+export interface VerifierOptions {
   /** This authorization server's issuer identifier (RFC 8414), accepted as `aud`. */
   issuer: string;
   /** This server's token endpoint URL, also accepted as `aud` (RFC 7523 §3 item 3). */
   tokenEndpoint?: string;
-  /** Finds an assertion issuer's keys and policy. */
-  keyResolver: ClientKeyResolver;
+  /** Finds an assertion issuer's keys and policy (RFC 7523 §2.1 grants). */
+  keyResolver?: ClientKeyResolver;
+  /** Finds a client's keys and policy by client_id (RFC 7523 §2.2 client authentication). */
+  clientKeyResolver?: ClientKeyResolver;
   /** Records consumed `jti` values. Required: a store created per call would protect nothing. */
   replayStore: ReplayStore;
   /** Time source. @defaultValue `systemClock` */
   clock?: Clock;
-  /** Mints the access token; when set, the result carries `token`. */
+  /** Mints the access token; when set, `verifyJwtBearerGrant`'s result carries `token`. */
   tokenIssuer?: TokenIssuer;
   /**
    * Accepted signature algorithms (asymmetric only; HMAC is configured per issuer).
@@ -72,37 +78,36 @@ export interface JwtBearerGrantOptions {
    * @defaultValue `'refuse'`
    */
   clientCredentials?: 'refuse' | 'verified-by-caller';
+  /**
+   * `handleTokenRequest` only: checks a `client_secret_basic` / `client_secret_post` secret (the library stores
+   * none): resolve the client when the secret is right (compare in constant time), `undefined` otherwise. A throw
+   * answers 503; an `OAuthError` it throws is passed through.
+   */
+  authenticateClient?: (credentials: ClientSecretCredentials) => Promise<SecretClient | undefined> | SecretClient | undefined;
+  /** `handleTokenRequest` only: grant types served. @defaultValue `['urn:ietf:params:oauth:grant-type:jwt-bearer']` */
+  grantTypes?: readonly SupportedGrantType[];
+}
+
+/** Options of `verifyJwtBearerGrant`: a `keyResolver` is required. */
+export interface JwtBearerGrantOptions extends VerifierOptions {
+  keyResolver: ClientKeyResolver;
+}
+
+/** Options of `verifyClientAssertion`: a `clientKeyResolver` is required. */
+export interface ClientAssertionOptions extends VerifierOptions {
+  clientKeyResolver: ClientKeyResolver;
 }
 
 /**
- * Options of `verifyClientAssertion`: the grant options with a `clientKeyResolver` (keys and policy per
- * client_id) instead of a `keyResolver`. One options object can serve all three entry points.
+ * Options of `handleTokenRequest`: a `tokenIssuer` is required, and a `keyResolver` when the JWT bearer grant is
+ * enabled (checked at the first call); `clientCredentials` does not apply (the endpoint authenticates clients).
  */
-export type ClientAssertionOptions = Omit<JwtBearerGrantOptions, 'keyResolver' | 'clientCredentials'> & {
-  /** Finds a client's keys and policy by client_id (`createStaticKeyResolver` works). */
-  clientKeyResolver: ClientKeyResolver;
-  keyResolver?: ClientKeyResolver;
-};
+export interface TokenEndpointOptions extends VerifierOptions {
+  tokenIssuer: TokenIssuer;
+}
 
 /** Grant types `handleTokenRequest` can serve. */
 export type SupportedGrantType = typeof JWT_BEARER_GRANT_TYPE | 'client_credentials';
-
-/** Options of `handleTokenRequest`: the grant options plus client authentication and the token issuer. */
-export type TokenEndpointOptions = Omit<JwtBearerGrantOptions, 'keyResolver' | 'clientCredentials' | 'tokenIssuer'> & {
-  /** Finds assertion issuers' keys and policy; required when the JWT bearer grant is enabled. */
-  keyResolver?: ClientKeyResolver;
-  /** Mints the access tokens. */
-  tokenIssuer: TokenIssuer;
-  /** Keys and policy for JWT client authentication (RFC 7523 §2.2), keyed by client_id. */
-  clientKeyResolver?: ClientKeyResolver;
-  /**
-   * Checks a `client_secret_basic` / `client_secret_post` secret (the library stores none): resolve the client
-   * when the secret is right (compare in constant time), `undefined` otherwise. A throw answers 503.
-   */
-  authenticateClient?: (credentials: ClientSecretCredentials) => Promise<SecretClient | undefined> | SecretClient | undefined;
-  /** Grant types served. @defaultValue `['urn:ietf:params:oauth:grant-type:jwt-bearer']` */
-  grantTypes?: readonly SupportedGrantType[];
-};
 
 /** Options with defaults applied and lookups precomputed. */
 export interface CompiledOptions {
@@ -111,7 +116,7 @@ export interface CompiledOptions {
   readonly issuer: string;
   readonly keyResolver: ClientKeyResolver | undefined;
   readonly clientKeyResolver: ClientKeyResolver | undefined;
-  readonly authenticateClient: TokenEndpointOptions['authenticateClient'];
+  readonly authenticateClient: VerifierOptions['authenticateClient'];
   readonly grantTypes: ReadonlySet<string>;
   readonly replayStore: ReplayStore;
   readonly clock: Clock;
@@ -121,8 +126,8 @@ export interface CompiledOptions {
   readonly maxLifetime: number;
   readonly requireJti: boolean;
   readonly maxAssertionSize: number;
-  readonly authorizeSubject: JwtBearerGrantOptions['authorizeSubject'];
-  readonly authorizeScope: JwtBearerGrantOptions['authorizeScope'];
+  readonly authorizeSubject: VerifierOptions['authorizeSubject'];
+  readonly authorizeScope: VerifierOptions['authorizeScope'];
   readonly clientCredentials: 'refuse' | 'verified-by-caller';
   /** `aud` values accepted when the issuer has no `audiences` policy: the issuer and token endpoint. */
   readonly audiences: ReadonlySet<string>;
@@ -162,20 +167,19 @@ const compiled = new WeakMap<object, CompiledOptions>();
  * Validates options once per object and applies defaults; later calls with the same object are a WeakMap hit.
  * @throws TypeError naming the option path (a programmer mistake, never an OAuth error).
  */
-export function compileOptions(options: JwtBearerGrantOptions | ClientAssertionOptions | TokenEndpointOptions): CompiledOptions {
+export function compileOptions(options: VerifierOptions): CompiledOptions {
   if (typeof options !== 'object' || options === null) throw new TypeError('options: must be an object');
   const cached = compiled.get(options);
   if (cached !== undefined) return cached;
   const parsed = optionsSchema.safeParse(options);
   if (!parsed.success) throw toTypeError('options', parsed.error);
-  const all = options as JwtBearerGrantOptions & ClientAssertionOptions & TokenEndpointOptions;
   const result: CompiledOptions = Object.freeze({
     issuer: options.issuer,
     issuerAudience: new Set([options.issuer]),
     keyResolver: options.keyResolver,
-    clientKeyResolver: all.clientKeyResolver,
-    authenticateClient: all.authenticateClient,
-    grantTypes: new Set<string>(all.grantTypes ?? [JWT_BEARER_GRANT_TYPE]),
+    clientKeyResolver: options.clientKeyResolver,
+    authenticateClient: options.authenticateClient,
+    grantTypes: new Set<string>(options.grantTypes ?? [JWT_BEARER_GRANT_TYPE]),
     replayStore: options.replayStore,
     clock: options.clock ?? systemClock,
     tokenIssuer: options.tokenIssuer,
@@ -186,7 +190,7 @@ export function compileOptions(options: JwtBearerGrantOptions | ClientAssertionO
     maxAssertionSize: options.maxAssertionSize ?? 8192,
     authorizeSubject: options.authorizeSubject,
     authorizeScope: options.authorizeScope,
-    clientCredentials: all.clientCredentials ?? 'refuse',
+    clientCredentials: options.clientCredentials ?? 'refuse',
     audiences: new Set([options.issuer, ...(options.tokenEndpoint === undefined ? [] : [options.tokenEndpoint])]),
   });
   compiled.set(options, result);

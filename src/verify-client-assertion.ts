@@ -1,7 +1,7 @@
 import type { VerifiedClient } from './client.js';
 import { OAuthError } from './errors.js';
 import { compileOptions, requirePort, type ClientAssertionOptions } from './options.js';
-import { verifyClientAssertionParams } from './pipeline/client-assertion.js';
+import { checkClientAssertion } from './pipeline/client-assertion.js';
 import { parseForm } from './request/parse-form.js';
 import { readHeader } from './request/read-header.js';
 import type { TokenRequest } from './verify-jwt-bearer-grant.js';
@@ -29,9 +29,12 @@ export async function verifyClientAssertion(request: TokenRequest, options: Clie
   requirePort(config, 'clientKeyResolver');
   if (typeof request !== 'object' || request === null) throw new TypeError('request: must be an object with a body');
   const params = parseForm(request.body);
-  // SPEC R9: one client authentication method per request.
-  if (readHeader(request.headers, 'authorization') !== undefined || params.has('client_secret')) {
+  // SPEC R9: one client authentication method per request (only a request that has an assertion uses two).
+  const hasAssertion = params.has('client_assertion') || params.has('client_assertion_type');
+  if (hasAssertion && (readHeader(request.headers, 'authorization') !== undefined || params.has('client_secret'))) {
     throw new OAuthError('ERR_JWT_BEARER_CLIENT_AUTH_MULTIPLE');
   }
-  return verifyClientAssertionParams(params, config);
+  const pending = await checkClientAssertion(params, config);
+  await pending.commit();
+  return pending.client;
 }

@@ -55,6 +55,6 @@ export async function verifyJwtBearerGrant(request: TokenRequest, options: JwtBe
   // RFC 6749 §4.1.3 / RFC 7521 §4.1: grant_type REQUIRED, and must be the JWT bearer URN (RFC 7523 §2.1).
   if (grantType === undefined) throw new OAuthError('ERR_JWT_BEARER_GRANT_TYPE_MISSING');
   if (grantType !== JWT_BEARER_GRANT_TYPE) throw new OAuthError('ERR_JWT_BEARER_GRANT_TYPE_UNSUPPORTED');
-  checkClientCredentialsVerified(params, request.headers, config.clientCredentials);
+  checkClientCredentialsVerified(params, request.headers, config.clientCredentials, config.issuer);
   return verifyGrant(params, config, undefined);
 }

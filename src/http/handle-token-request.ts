@@ -24,7 +24,8 @@ function isFormContentType(value: string | undefined): boolean {
   if (type.trim().toLowerCase() !== 'application/x-www-form-urlencoded') return false;
   for (const parameter of parameters) {
     const [name = '', raw = ''] = parameter.split('=');
-    if (name.trim().toLowerCase() === 'charset' && raw.trim().replace(/^"|"$/g, '').toLowerCase() !== 'utf-8') return false;
+    const charset = raw.trim().replace(/^"|"$/g, '').toLowerCase();
+    if (name.trim().toLowerCase() === 'charset' && charset !== 'utf-8' && charset !== 'utf8') return false;
   }
   return true;
 }
@@ -42,20 +43,22 @@ async function respond(
   if (grantType === undefined) throw new OAuthError('ERR_JWT_BEARER_GRANT_TYPE_MISSING');
   if (!config.grantTypes.has(grantType)) throw new OAuthError('ERR_JWT_BEARER_GRANT_TYPE_UNSUPPORTED');
 
-  const client = await authenticateClient(params, request.headers, config);
+  const authentication = await authenticateClient(params, request.headers, config);
+  const client = authentication?.client;
+  const commitClient = async (): Promise<void> => authentication?.commit();
   onClient(client);
   // SPEC R12 (RFC 6749 §5.2 unauthorized_client): a known client must be allowed this grant type.
   if (client?.grantTypes !== undefined && !client.grantTypes.includes(grantType)) {
     throw new OAuthError('ERR_JWT_BEARER_UNAUTHORIZED_CLIENT');
   }
   if (grantType === JWT_BEARER_GRANT_TYPE) {
-    const grant = await verifyGrant(params, config, client);
+    const grant = await verifyGrant(params, config, client, commitClient);
     const { token, ...verified } = grant;
     const response = toSuccessResponse(token as NonNullable<typeof token>, { grant: verified });
     if (client !== undefined) response.client = client;
     return response;
   }
-  const token = await grantClientCredentials(params, config, client);
+  const token = await grantClientCredentials(params, config, client, commitClient);
   return toSuccessResponse(token, client === undefined ? {} : { client });
 }
 

@@ -2,6 +2,7 @@ import type { AuthenticatedClient } from '../client.js';
 import type { OAuthError } from '../errors.js';
 import type { JwtBearerGrant } from '../grant.js';
 import type { TokenResponse } from '../ports/token-issuer.js';
+import { basicChallenge } from '../request/client-credentials.js';
 
 /** What `handleTokenRequest` answers: write `status`, `headers` and `JSON.stringify(body)`. */
 export interface TokenEndpointResponse {
@@ -30,8 +31,6 @@ export function toSuccessResponse(token: TokenResponse, extra: Pick<TokenEndpoin
   return { status: 200, headers: { ...BASE_HEADERS }, body, ...extra };
 }
 
-const quoted = (value: string): string => `"${value.replace(/["\\]/g, '\\$&')}"`;
-
 /**
  * An error response (SPEC R5-R8). `invalid_client` is a 401 with a `Basic` challenge when the client used the
  * Authorization header (RFC 6749 §5.2: MUST) or when Basic is supported here (MAY); otherwise a 400, since
@@ -43,13 +42,11 @@ export function toErrorResponse(
 ): TokenEndpointResponse {
   const headers: Record<string, string> = { ...BASE_HEADERS };
   let { status } = error;
-  if (error.error === 'invalid_client') {
-    if (context.usedAuthorizationHeader || context.basicSupported) {
-      status = 401;
-      headers['WWW-Authenticate'] = `Basic realm=${quoted(context.realm)}`;
-    } else {
-      status = 400;
-    }
+  if (error.wwwAuthenticate !== undefined) {
+    headers['WWW-Authenticate'] = error.wwwAuthenticate;
+  } else if (error.error === 'invalid_client' && (context.usedAuthorizationHeader || context.basicSupported)) {
+    status = 401;
+    headers['WWW-Authenticate'] = basicChallenge(context.realm);
   }
   if (status === 405) headers['Allow'] = 'POST';
   const response: TokenEndpointResponse = { status, headers, body: error.toJSON(), error };

@@ -9,19 +9,32 @@ import { requirePort, type CompiledOptions } from '../options.js';
 import type { FormParameters } from '../request/parse-form.js';
 import { verifyAssertion } from './verify-assertion.js';
 
+/** A client assertion that passed every check; its `jti` is consumed by `commit()`. */
+export interface PendingClient {
+  readonly client: VerifiedClient;
+  /**
+   * Consumes the client assertion's `jti` (RFC 7523 §3 item 7). The token endpoint calls it only after the rest
+   * of the request passed too, so a request refused for another reason does not burn the client's assertion.
+   */
+  commit(): Promise<void>;
+}
+
+const asClientError = (error: unknown): unknown => (isOAuthError(error) ? toClientError(error) : error);
+
 /**
- * JWT client authentication (RFC 7523 §2.2, §3 in the client form) from the request parameters. Every failure
- * of the assertion itself is `invalid_client` (RFC 7521 §4.2.1); a malformed request stays `invalid_request`.
+ * JWT client authentication (RFC 7523 §2.2, §3 in the client form) from the request parameters, up to but not
+ * including the replay consume. Every failure of the assertion itself is `invalid_client` (RFC 7521 §4.2.1); a
+ * malformed request stays `invalid_request`.
  */
-export async function verifyClientAssertionParams(params: FormParameters, config: CompiledOptions): Promise<VerifiedClient> {
+export async function checkClientAssertion(params: FormParameters, config: CompiledOptions): Promise<PendingClient> {
   try {
-    return await verifyClient(params, config);
+    return await checkClient(params, config);
   } catch (error) {
-    throw isOAuthError(error) ? toClientError(error) : error;
+    throw asClientError(error);
   }
 }
 
-async function verifyClient(params: FormParameters, config: CompiledOptions): Promise<VerifiedClient> {
+async function checkClient(params: FormParameters, config: CompiledOptions): Promise<PendingClient> {
   const type = params.get('client_assertion_type');
   const assertion = params.get('client_assertion');
   // RFC 7521 §4.2: both parameters are REQUIRED together (SPEC R9).
@@ -39,10 +52,6 @@ async function verifyClient(params: FormParameters, config: CompiledOptions): Pr
   if (clientId !== undefined && clientId !== sub) throw new OAuthError('ERR_JWT_BEARER_CLIENT_ID_MISMATCH');
   checkClientAudience(claims, config.issuerAudience, issuer.audiences);
 
-  // RFC 7523 §3 item 7, in the client namespace: a grant assertion and a client assertion never collide.
-  if (jti !== undefined && (issuer.singleUse ?? true)) {
-    await consumeJti(config.replayStore, toReplayKey('client', iss, jti), (exp + config.clockTolerance) * 1000);
-  }
   const client: VerifiedClient = {
     clientId: iss,
     method: isHmacAlgorithm(header.alg) ? 'client_secret_jwt' : 'private_key_jwt',
@@ -53,5 +62,17 @@ async function verifyClient(params: FormParameters, config: CompiledOptions): Pr
     header,
   };
   if (jti !== undefined) client.jti = jti;
-  return client;
+  const consume = jti !== undefined && (issuer.singleUse ?? true);
+  return {
+    client,
+    async commit() {
+      if (!consume) return;
+      try {
+        // RFC 7523 §3 item 7, in the client namespace: a grant assertion and a client assertion never collide.
+        await consumeJti(config.replayStore, toReplayKey('client', iss, jti), (exp + config.clockTolerance) * 1000);
+      } catch (error) {
+        throw asClientError(error);
+      }
+    },
+  };
 }

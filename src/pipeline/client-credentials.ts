@@ -16,11 +16,13 @@ export async function grantClientCredentials(
   params: FormParameters,
   config: CompiledOptions,
   client: AuthenticatedClient | undefined,
+  commitClient: () => Promise<void>,
 ): Promise<TokenResponse> {
   // RFC 6749 §4.4.2: "The client MUST authenticate with the authorization server".
   if (client === undefined) throw new OAuthError('ERR_JWT_BEARER_CLIENT_AUTH_REQUIRED');
   const scope = readRequestedScope(params.get('scope'), {});
   checkScopeAllowed(scope, client.scopes === undefined ? undefined : new Set(client.scopes));
+  await commitClient();
   return issueToken(requirePort(config, 'tokenIssuer'), {
     grantType: 'client_credentials',
     subject: client.clientId,

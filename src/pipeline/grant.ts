@@ -14,12 +14,14 @@ import { verifyAssertion } from './verify-assertion.js';
 
 /**
  * The JWT bearer grant from the `assertion` parameter on: RFC 7523 §2.1 and §3 in their grant form, then the
- * token. `client` is the client the caller authenticated, if any.
+ * token. `client` is the client the caller authenticated, if any; `beforeConsume` runs right before the grant's
+ * jti is consumed (the token endpoint spends the client assertion's jti there).
  */
 export async function verifyGrant(
   params: FormParameters,
   config: CompiledOptions,
   client: AuthenticatedClient | undefined,
+  beforeConsume?: () => Promise<void>,
 ): Promise<JwtBearerGrant> {
   // RFC 7521 §4.1: assertion REQUIRED, a single JWT (RFC 7523 §2.1).
   const assertion = params.get('assertion');
@@ -37,6 +39,8 @@ export async function verifyGrant(
   const requestedScope = readRequestedScope(params.get('scope'), claims);
   const scope = await grantScope(config, issuer.scopes, requestedScope, context);
 
+  // The client's own assertion (if any) is spent only now that the grant passed too.
+  await beforeConsume?.();
   // RFC 7523 §3 item 7: consume the jti only now that everything else passed; keep it until exp + tolerance.
   if (jti !== undefined && (issuer.singleUse ?? true)) {
     await consumeJti(config.replayStore, toReplayKey('grant', iss, jti), (exp + config.clockTolerance) * 1000);

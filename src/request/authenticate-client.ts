@@ -1,8 +1,8 @@
 import type { AuthenticatedClient, ClientSecretCredentials, SecretClient } from '../client.js';
 import { portFailure } from '../checks/port-failure.js';
-import { OAuthError } from '../errors.js';
+import { isOAuthError, OAuthError } from '../errors.js';
 import type { CompiledOptions } from '../options.js';
-import { verifyClientAssertionParams } from '../pipeline/client-assertion.js';
+import { checkClientAssertion, type PendingClient } from '../pipeline/client-assertion.js';
 import type { FormParameters } from './parse-form.js';
 import { readHeader, type RequestHeaders } from './read-header.js';
 
@@ -36,10 +36,14 @@ export function parseBasicCredentials(authorization: string): { clientId: string
   }
   const colon = decoded.indexOf(':');
   if (colon < 1) return malformed('Basic credentials have no client_id');
-  return { clientId: formDecode(decoded.slice(0, colon)), clientSecret: formDecode(decoded.slice(colon + 1)) };
+  const clientId = formDecode(decoded.slice(0, colon));
+  const clientSecret = formDecode(decoded.slice(colon + 1));
+  // An empty secret is no secret, as an empty client_secret parameter is absent (RFC 6749 §3.2).
+  if (clientId === '' || clientSecret === '') return malformed('Basic credentials have an empty client_id or secret');
+  return { clientId, clientSecret };
 }
 
-async function checkSecret(config: CompiledOptions, credentials: ClientSecretCredentials): Promise<AuthenticatedClient> {
+async function checkSecret(config: CompiledOptions, credentials: ClientSecretCredentials): Promise<PendingAuthentication> {
   const hook = config.authenticateClient;
   // RFC 7523 §3.1 (SPEC R11): credentials that are present MUST be validated; nothing here can, so refuse.
   if (hook === undefined) throw new OAuthError('ERR_JWT_BEARER_CLIENT_CREDENTIALS_UNVERIFIED', { detail: `${credentials.method} without authenticateClient` });
@@ -47,18 +51,25 @@ async function checkSecret(config: CompiledOptions, credentials: ClientSecretCre
   try {
     client = await hook(credentials);
   } catch (error) {
+    // A deliberate refusal (an OAuthError, e.g. a disabled client) is passed through, as for the policy hooks.
+    if (isOAuthError(error)) throw error;
     throw portFailure(error, 'ERR_JWT_BEARER_AUTHENTICATE_CLIENT_FAILED', 'authenticateClient threw');
   }
   if (client === undefined || client === null) throw new OAuthError('ERR_JWT_BEARER_CLIENT_AUTH_FAILED', { detail: credentials.method });
   if (client.clientId !== credentials.clientId) {
     throw new OAuthError('ERR_JWT_BEARER_POLICY_HOOK_FAILED', { detail: 'authenticateClient returned a client with another clientId' });
   }
-  return { clientId: client.clientId, method: credentials.method, grantTypes: client.grantTypes, scopes: client.scopes };
+  const authenticated: AuthenticatedClient = { clientId: client.clientId, method: credentials.method, grantTypes: client.grantTypes, scopes: client.scopes };
+  return { client: authenticated, commit: async () => undefined };
 }
+
+/** An authenticated client whose one-time credential (a client assertion's jti) is spent by `commit()`. */
+export type PendingAuthentication = PendingClient | { readonly client: AuthenticatedClient; commit(): Promise<void> };
 
 /**
  * Authenticates the client of a token request, if it sent credentials (RFC 6749 §2.3, RFC 7523 §2.2).
- * @returns the client, or `undefined` when the request carries no client authentication.
+ * @returns the client (with `commit()` to spend a client assertion's jti once the whole request passed), or
+ *   `undefined` when the request carries no client authentication.
  * @throws {OAuthError} `ERR_JWT_BEARER_CLIENT_AUTH_MULTIPLE` (SPEC R9), `invalid_client` codes when the
  *   credentials fail or nothing is configured to validate them (SPEC R11), 503 when a hook fails.
  */
@@ -66,7 +77,7 @@ export async function authenticateClient(
   params: FormParameters,
   headers: RequestHeaders | undefined,
   config: CompiledOptions,
-): Promise<AuthenticatedClient | undefined> {
+): Promise<PendingAuthentication | undefined> {
   const authorization = readHeader(headers, 'authorization');
   const hasSecret = params.has('client_secret');
   const hasAssertion = params.has('client_assertion') || params.has('client_assertion_type');
@@ -78,7 +89,7 @@ export async function authenticateClient(
     if (config.clientKeyResolver === undefined) {
       throw new OAuthError('ERR_JWT_BEARER_CLIENT_CREDENTIALS_UNVERIFIED', { detail: 'client assertion without clientKeyResolver' });
     }
-    return verifyClientAssertionParams(params, config);
+    return checkClientAssertion(params, config);
   }
   if (authorization !== undefined) {
     const { clientId, clientSecret } = parseBasicCredentials(authorization);

@@ -19,10 +19,18 @@ export function checkClientCredentialsVerified(
   params: FormParameters,
   headers: RequestHeaders | undefined,
   mode: 'refuse' | 'verified-by-caller',
+  realm: string,
 ): void {
   if (mode === 'refuse' && hasClientCredentials(params, headers)) {
     throw new OAuthError('ERR_JWT_BEARER_CLIENT_CREDENTIALS_UNVERIFIED', {
       detail: "set clientCredentials: 'verified-by-caller' if your server authenticates clients before this call",
+      // RFC 6749 §5.2: a client that used the Authorization header gets 401 and a challenge.
+      wwwAuthenticate: readHeader(headers, 'authorization') === undefined ? undefined : basicChallenge(realm),
     });
   }
+}
+
+/** A `Basic` challenge (RFC 7617) for `realm`, quoted. */
+export function basicChallenge(realm: string): string {
+  return `Basic realm="${realm.replace(/["\\]/g, '\\$&')}"`;
 }

@@ -115,6 +115,8 @@ describe('SPEC R5: POST with an application/x-www-form-urlencoded body', () => {
     expect((await handleTokenRequest({ method: 'POST', headers: {}, body }, f.options)).status).toBe(400);
     const ok = await handleTokenRequest({ method: 'post', headers: { 'Content-Type': 'Application/X-WWW-Form-URLEncoded; charset="UTF-8"' }, body }, f.options);
     expect(ok.status).toBe(200);
+    const alias = form({ grant_type: JWT_BEARER_GRANT_TYPE, assertion: await grantAssertion(f) });
+    expect((await handleTokenRequest({ method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded;charset=utf8' }, body: alias }, f.options)).status).toBe(200);
   });
 });
 
@@ -188,16 +190,45 @@ describe('SPEC R11 / RFC 7523 §3.1: client credentials that are present are val
   it('malformed Basic credentials and a foreign scheme are invalid_client', async () => {
     const f = await createClientFixture({ options: { authenticateClient } });
     const body = form({ grant_type: JWT_BEARER_GRANT_TYPE, assertion: await grantAssertion(f) });
-    for (const authorization of ['Basic !!!', 'Basic ' + Buffer.from('no-colon').toString('base64'), 'Bearer abc', 'Basic ' + Buffer.from(':secret').toString('base64')]) {
+    const b64 = (text: string) => Buffer.from(text).toString('base64');
+    for (const authorization of ['Basic !!!', `Basic ${b64('no-colon')}`, 'Bearer abc', `Basic ${b64(':secret')}`, `Basic ${b64('web-1:')}`, `Basic ${b64('%ZZ:x')}`]) {
       const response = await handleTokenRequest(post(body, { authorization }), f.options);
       expect([response.status, response.error?.code]).toEqual([401, 'ERR_JWT_BEARER_CLIENT_AUTH_MALFORMED']);
     }
+  });
+
+  it('an OAuthError thrown by authenticateClient is its answer (a disabled client, say)', async () => {
+    const { OAuthError } = await import('../../src/index.js');
+    const f = await createClientFixture({ options: { authenticateClient: async () => { throw new OAuthError('ERR_JWT_BEARER_CLIENT_AUTH_FAILED', { detail: 'disabled' }); } } });
+    const response = await handleTokenRequest(post(form({ grant_type: JWT_BEARER_GRANT_TYPE, assertion: await grantAssertion(f), client_id: 'web-1', client_secret: 'x' })), f.options);
+    expect([response.status, response.error?.code, response.error?.detail]).toEqual([401, 'ERR_JWT_BEARER_CLIENT_AUTH_FAILED', 'disabled']);
   });
 
   it('an authenticateClient failure is 503, never a grant', async () => {
     const f = await createClientFixture({ options: { authenticateClient: async () => { throw new Error('db down'); } } });
     const response = await handleTokenRequest(post(form({ grant_type: JWT_BEARER_GRANT_TYPE, assertion: await grantAssertion(f), client_id: 'web-1', client_secret: 'x' })), f.options);
     expect([response.status, response.body.error, response.error?.code]).toEqual([503, 'temporarily_unavailable', 'ERR_JWT_BEARER_AUTHENTICATE_CLIENT_FAILED']);
+  });
+});
+
+describe('RFC 7523 §3 item 7 / SPEC J14: the client assertion jti is spent only when the whole request passes', () => {
+  it('a refused grant does not burn the client assertion; a successful one does', async () => {
+    const f = await createClientFixture();
+    const auth = f.clientAuth(await f.clientAssertion());
+    const refused = await handleTokenRequest(post(form({ grant_type: JWT_BEARER_GRANT_TYPE, assertion: 'a.b.c', ...auth })), f.options);
+    expect(refused.error?.code).toBe('ERR_JWT_BEARER_ASSERTION_MALFORMED');
+    const ok = await handleTokenRequest(post(form({ grant_type: JWT_BEARER_GRANT_TYPE, assertion: await grantAssertion(f), ...auth })), f.options);
+    expect(ok.status).toBe(200);
+    const replay = await handleTokenRequest(post(form({ grant_type: JWT_BEARER_GRANT_TYPE, assertion: await grantAssertion(f), ...auth })), f.options);
+    expect([replay.status, replay.body.error, replay.error?.code]).toEqual([400, 'invalid_client', 'ERR_JWT_BEARER_JTI_REPLAYED']);
+  });
+
+  it('client_credentials: a scope refusal does not burn it either', async () => {
+    const f = await createClientFixture({ options: { grantTypes: ['client_credentials'] } });
+    const auth = f.clientAuth(await f.clientAssertion());
+    expect((await handleTokenRequest(post(form({ grant_type: 'client_credentials', scope: 'admin', ...auth })), f.options)).body.error).toBe('invalid_scope');
+    expect((await handleTokenRequest(post(form({ grant_type: 'client_credentials', ...auth })), f.options)).status).toBe(200);
+    expect((await handleTokenRequest(post(form({ grant_type: 'client_credentials', ...auth })), f.options)).error?.code).toBe('ERR_JWT_BEARER_JTI_REPLAYED');
   });
 });
 

@@ -113,10 +113,12 @@ describe('SPEC R11: client credentials that are present MUST be validated (RFC 7
       { body: { ...body, client_id: 'c', client_secret: 's' } },
       { body: { ...body, client_assertion_type: 'urn:ietf:params:oauth:client-assertion-type:jwt-bearer', client_assertion: 'x.y.z' } },
     ];
-    for (const request of cases) {
+    for (const [index, request] of cases.entries()) {
       const error = await expectOAuthError(verifyJwtBearerGrant(request, f.options), 'ERR_JWT_BEARER_CLIENT_CREDENTIALS_UNVERIFIED');
       expect(error.error).toBe('invalid_client');
-      expect(error.status).toBe(401);
+      // RFC 6749 §5.2 / SPEC R8: 401 with a Basic challenge when the Authorization header was used, else 400.
+      const viaHeader = index < 3;
+      expect([error.status, error.wwwAuthenticate]).toEqual(viaHeader ? [401, 'Basic realm="https://as.example.com"'] : [400, undefined]);
     }
     // client_id alone is not a credential; with no credentials the grant is accepted.
     await expect(verifyJwtBearerGrant({ body: { ...body, client_id: 'c' } }, f.options)).resolves.toBeDefined();

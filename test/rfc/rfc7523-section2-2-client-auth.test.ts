@@ -37,6 +37,8 @@ describe('SPEC R9: client_assertion_type and client_assertion together, one meth
     await expectOAuthError(verify({ ...auth, client_secret: 's' }, f.options), 'ERR_JWT_BEARER_CLIENT_AUTH_MULTIPLE');
     await expectOAuthError(verify(auth, f.options, { authorization: 'Basic YTpi' }), 'ERR_JWT_BEARER_CLIENT_AUTH_MULTIPLE');
     await expect(verify(auth, f.options)).resolves.toBeDefined();
+    // An Authorization header alone is one method, just not this one: the assertion is missing.
+    await expectOAuthError(verify({}, f.options, { authorization: 'Basic YTpi' }), 'ERR_JWT_BEARER_CLIENT_ASSERTION_INCOMPLETE');
   });
 });
 
@@ -44,7 +46,7 @@ describe('SPEC R10: a client_id parameter must equal the assertion sub', () => {
   it('refuses a different client_id, accepts the same', async () => {
     const f = await createClientFixture();
     const error = await expectOAuthError(verify({ ...f.clientAuth(await f.clientAssertion()), client_id: 'app-2' }, f.options), 'ERR_JWT_BEARER_CLIENT_ID_MISMATCH');
-    expect([error.error, error.status]).toEqual(['invalid_client', 401]);
+    expect([error.error, error.status, error.wwwAuthenticate]).toEqual(['invalid_client', 400, undefined]);
     await expect(verify({ ...f.clientAuth(await f.clientAssertion()), client_id: CLIENT_ID }, f.options)).resolves.toBeDefined();
   });
 });
@@ -92,7 +94,7 @@ describe('SPEC J6 C: typ absent, JWT or client-authentication+jwt', () => {
 });
 
 describe('RFC 7521 §4.2.1: every invalid client assertion is invalid_client', () => {
-  it('expired, unknown client, bad signature: invalid_client 401', async () => {
+  it('expired, unknown client, bad signature: invalid_client (400: no Authorization header, so no challenge)', async () => {
     const f = await createClientFixture();
     const cases: Array<[string, string]> = [
       [await f.clientAssertion({ claims: { exp: T0 - 31 } }), 'ERR_JWT_BEARER_ASSERTION_EXPIRED'],
@@ -102,7 +104,7 @@ describe('RFC 7521 §4.2.1: every invalid client assertion is invalid_client', (
     ];
     for (const [assertion, code] of cases) {
       const error = await expectOAuthError(verify(f.clientAuth(assertion), f.options), code);
-      expect([error.error, error.status]).toEqual(['invalid_client', 401]);
+      expect([error.error, error.status, error.wwwAuthenticate]).toEqual(['invalid_client', 400, undefined]);
     }
   });
 });
