@@ -1,3 +1,5 @@
+import { clockOption } from '../defaults/clocks.js';
+import type { Clock } from '../ports/clock.js';
 import type { ReplayStore } from '../ports/replay-store.js';
 
 /**
@@ -42,6 +44,11 @@ export interface RedisReplayStoreOptions {
    * @defaultValue `1000`
    */
   timeoutMs?: number;
+  /**
+   * The time an expiry in the past is measured against. Redis expires keys on its own (real) clock, so keep the
+   * default unless your clock is real time too. @defaultValue `systemClock`
+   */
+  clock?: Clock;
 }
 
 const DEFAULT_PREFIX = 'jwt-bearer-grant:jti:';
@@ -87,6 +94,7 @@ export function createRedisReplayStore(options: RedisReplayStoreOptions): Replay
   if (typeof prefix !== 'string' || prefix.length > 256) {
     throw new TypeError('createRedisReplayStore options.prefix: must be a string of at most 256 characters');
   }
+  const clock = clockOption(options.clock, 'createRedisReplayStore options.clock');
   const timeoutMs = options.timeoutMs === undefined ? DEFAULT_TIMEOUT_MS : options.timeoutMs;
   if (typeof timeoutMs !== 'number' || !Number.isInteger(timeoutMs) || timeoutMs < 1 || timeoutMs > 60_000) {
     throw new TypeError('createRedisReplayStore options.timeoutMs: must be a whole number of milliseconds from 1 to 60,000');
@@ -107,7 +115,7 @@ export function createRedisReplayStore(options: RedisReplayStoreOptions): Replay
       }
       const redisKey = prefix + (await sha256Base64url(key));
       // SPEC J14: kept at least until expiresAt; a past PXAT would make Redis store nothing at all.
-      const pxat = Math.max(Math.ceil(expiresAt), Date.now() + MIN_RETENTION_MS);
+      const pxat = Math.max(Math.ceil(expiresAt), clock.now() + MIN_RETENTION_MS);
       const reply = await withTimeout(() => setIfAbsent(redisKey, pxat), timeoutMs);
       if (reply === 'OK') return true;
       if (reply === null) return false;
