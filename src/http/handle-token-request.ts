@@ -36,7 +36,8 @@ async function respond(
   onClient: (client: AuthenticatedClient | undefined) => void,
 ): Promise<TokenEndpointResponse> {
   // SPEC R5 (RFC 6749 §3.2): "The client MUST use the HTTP "POST" method when making access token requests."
-  if (request.method?.toUpperCase() !== 'POST') throw new OAuthError('ERR_JWT_BEARER_METHOD_NOT_ALLOWED');
+  // Methods are case-sensitive (RFC 9110 §9.1); Node and fetch hand them over in upper case.
+  if (request.method !== 'POST') throw new OAuthError('ERR_JWT_BEARER_METHOD_NOT_ALLOWED');
   if (!isFormContentType(readHeader(request.headers, 'content-type'))) throw new OAuthError('ERR_JWT_BEARER_CONTENT_TYPE_INVALID');
   const params = parseForm(request.body);
   const grantType = params.get('grant_type');

@@ -20,6 +20,7 @@ export function readHeader(headers: RequestHeaders | undefined, name: string): s
       if (key.toLowerCase() === lower) value = (headers as Record<string, unknown>)[key];
     }
   }
-  if (Array.isArray(value)) value = value.join(', ');
+  // Node gives repeated headers as arrays; only string parts count (anything else is not a header value).
+  if (Array.isArray(value)) value = value.every((part) => typeof part === 'string') ? value.join(', ') : undefined;
   return typeof value === 'string' && value !== '' ? value : undefined;
 }

@@ -96,7 +96,7 @@ describe('SPEC R6: every token endpoint response carries Cache-Control: no-store
 describe('SPEC R5: POST with an application/x-www-form-urlencoded body', () => {
   it('any other method is 405 with Allow: POST', async () => {
     const f = await createClientFixture();
-    for (const method of ['GET', 'PUT', undefined]) {
+    for (const method of ['GET', 'PUT', 'post', 'poſt', undefined, 5 as unknown as string]) {
       const response = await handleTokenRequest({ method, headers: FORM, body: '' }, f.options);
       expect(response.status).toBe(405);
       expect(response.headers['Allow']).toBe('POST');
@@ -113,7 +113,7 @@ describe('SPEC R5: POST with an application/x-www-form-urlencoded body', () => {
       expect([response.status, response.error?.code]).toEqual([400, 'ERR_JWT_BEARER_CONTENT_TYPE_INVALID']);
     }
     expect((await handleTokenRequest({ method: 'POST', headers: {}, body }, f.options)).status).toBe(400);
-    const ok = await handleTokenRequest({ method: 'post', headers: { 'Content-Type': 'Application/X-WWW-Form-URLEncoded; charset="UTF-8"' }, body }, f.options);
+    const ok = await handleTokenRequest({ method: 'POST', headers: { 'Content-Type': 'Application/X-WWW-Form-URLEncoded; charset="UTF-8"' }, body }, f.options);
     expect(ok.status).toBe(200);
     const alias = form({ grant_type: JWT_BEARER_GRANT_TYPE, assertion: await grantAssertion(f) });
     expect((await handleTokenRequest({ method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded;charset=utf8' }, body: alias }, f.options)).status).toBe(200);
