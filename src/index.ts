@@ -49,3 +49,11 @@ export { createFakeClock, systemClock, type FakeClock } from './defaults/clocks.
 export { createOpaqueTokenIssuer, type OpaqueTokenIssuerOptions, type OpaqueTokenRecord } from './defaults/opaque-token-issuer.js';
 export { createJwtAccessTokenIssuer, type JwtAccessTokenIssuerOptions } from './defaults/jwt-access-token-issuer.js';
 export type { SigningKey } from './lib/sign-jwt.js';
+export {
+  createRemoteJwksResolver,
+  type RemoteJwksIssuer,
+  type RemoteJwksIssuerLookup,
+  type RemoteJwksResolver,
+  type RemoteJwksResolverOptions,
+} from './defaults/remote-jwks-resolver.js';
+export { createCachedKeyResolver, type CachedKeyResolver, type CachedKeyResolverOptions } from './defaults/cached-key-resolver.js';

@@ -72,6 +72,14 @@ export interface SpkiInfo {
   type: 'RSA' | 'RSA-PSS' | 'EC' | 'Ed25519';
   crv?: 'P-256' | 'P-384' | 'P-521';
   modulusBits?: number;
+  /**
+   * The public key itself, to compare with a JWK (RFC 7517 §4.7): RSA modulus `n` and exponent `e` (big-endian,
+   * leading zero bytes removed), the EC point as stored (`04 || x || y` when uncompressed), the Ed25519 key bytes.
+   */
+  n?: Uint8Array;
+  e?: Uint8Array;
+  point?: Uint8Array;
+  raw?: Uint8Array;
 }
 
 /** Number of significant bits in a big-endian unsigned integer. */
@@ -88,18 +96,29 @@ function describeSpkiTlv(der: Uint8Array, spki: Tlv): SpkiInfo {
   const type = KEY_TYPES[hex(der, expect(oid, OID))];
   if (type === undefined) throw new TypeError('unsupported public key algorithm');
   const keyBits = expect(bits, BIT_STRING);
+  // The key starts after the BIT STRING's unused-bits byte, which is 0 for every supported key type.
+  const key = der.subarray(keyBits.start + 1, keyBits.end);
   if (type === 'EC') {
     const crv = CURVES[hex(der, expect(params, OID))];
     if (crv === undefined) throw new TypeError('unsupported elliptic curve');
-    return { type, crv };
+    return { type, crv, point: key };
   }
-  if (type === 'Ed25519') return { type };
-  // RSAPublicKey ::= SEQUENCE { modulus INTEGER, publicExponent INTEGER } inside the BIT STRING (after its
-  // unused-bits byte).
+  if (type === 'Ed25519') return { type, raw: key };
+  // RSAPublicKey ::= SEQUENCE { modulus INTEGER, publicExponent INTEGER } inside the BIT STRING.
   const rsaKey = readTlv(der, keyBits.start + 1, keyBits.end);
-  const [modulus] = childrenOf(der, expect(rsaKey, SEQUENCE));
-  const n = expect(modulus, INTEGER);
-  return { type, modulusBits: bitLength(der.subarray(n.start, n.end)) };
+  const [modulus, exponent] = childrenOf(der, expect(rsaKey, SEQUENCE));
+  const nTlv = expect(modulus, INTEGER);
+  const eTlv = expect(exponent, INTEGER);
+  const n = stripLeadingZeros(der.subarray(nTlv.start, nTlv.end));
+  const e = stripLeadingZeros(der.subarray(eTlv.start, eTlv.end));
+  return { type, modulusBits: bitLength(n), n, e };
+}
+
+/** The big-endian unsigned integer without its leading zero bytes (DER adds one when the top bit is set). */
+export function stripLeadingZeros(bytes: Uint8Array): Uint8Array {
+  let i = 0;
+  while (i < bytes.length - 1 && bytes[i] === 0) i++;
+  return bytes.subarray(i);
 }
 
 /** Describes a DER SubjectPublicKeyInfo. */

@@ -3,6 +3,7 @@ import { DEFAULT_ALGORITHMS, HMAC_ALGORITHMS } from '../constants.js';
 import type { Jwk, TrustedKey } from '../ports/client-key-resolver.js';
 import { decodeBase64url, encodeBase64url, isCanonicalBase64url } from './base64url.js';
 import { bitLength, describeCertificate, describeSpki, type SpkiInfo } from './der.js';
+import { readX5c } from './x5c.js';
 
 /** RSA keys shorter than this are refused (RFC 7518 §3.3, RFC 8725 §3.5). */
 export const MIN_RSA_BITS = 2048;
@@ -96,14 +97,6 @@ function decodePem(pem: string, path: string): { label: string; der: Uint8Array 
     return { label, der: Uint8Array.from(atob(body.replace(/\s+/g, '')), (c) => c.charCodeAt(0)) };
   } catch {
     return fail(path, 'PEM body is not valid base64');
-  }
-}
-
-function base64ToBytes(text: string, path: string): Uint8Array {
-  try {
-    return Uint8Array.from(atob(text), (c) => c.charCodeAt(0));
-  } catch {
-    return fail(path, 'x5c entries must be base64 DER certificates');
   }
 }
 
@@ -209,22 +202,19 @@ function describeJwk(jwk: Jwk, path: string): KeyDescriptor {
   if (alg !== undefined && !isKeyCompatible({ ...family, alg } as KeyDescriptor, alg)) {
     fail(path, `JWK "alg" ${alg} does not fit its key type`);
   }
-  let certificate: Uint8Array | undefined;
-  if (jwk.x5c !== undefined) {
-    const first = Array.isArray(jwk.x5c) ? jwk.x5c[0] : undefined;
-    if (typeof first !== 'string') fail(path, 'JWK "x5c" must be a non-empty array of base64 certificates');
-    certificate = base64ToBytes(first, path);
-    try {
-      describeCertificate(certificate);
-    } catch {
-      fail(path, 'JWK "x5c"[0] is not a valid X.509 certificate');
+  const certificate = readX5c(jwk, path);
+  if (certificate?.info.spki.type === 'RSA-PSS') {
+    // The certificate restricts the key to RSASSA-PSS (RFC 4055 §1.2).
+    family = { ...family, pssOnly: true };
+    if (alg !== undefined && !isKeyCompatible({ ...family, alg } as KeyDescriptor, alg)) {
+      fail(path, `JWK "alg" ${alg} does not fit its RSASSA-PSS certificate`);
     }
   }
   const frozen = Object.freeze({ ...jwk });
   return createDescriptor(
     family,
     { alg, kid: jwk.kid, x5t: jwk.x5t, x5tS256: jwk['x5t#S256'] },
-    certificate,
+    certificate?.der,
     (importAlg) => importJWK(frozen as JWK, importAlg) as Promise<VerifyKey>,
   );
 }
@@ -250,7 +240,9 @@ function describePem(pem: string, path: string): KeyDescriptor {
 /**
  * Validates one configured key and describes it. Refuses, with a `TypeError` naming `path`: private key
  * material, `use` other than `sig`, `key_ops` without `verify`, RSA under 2048 bits, unsupported types and
- * curves, `oct` keys without an HMAC `alg` or shorter than the hash, and malformed PEM.
+ * curves, `oct` keys without an HMAC `alg` or shorter than the hash, malformed PEM, and an `x5c` whose first
+ * certificate does not hold the JWK's key (RFC 7517 §4.7). Certificate validity is NOT checked here: an expired
+ * or not yet valid certificate is configured fine and skipped at verification time.
  */
 export function describeKey(key: TrustedKey, path: string): KeyDescriptor {
   return typeof key === 'string' ? describePem(key, path) : describeJwk(key, path);

@@ -8,8 +8,7 @@ const nonEmpty = z.string().min(1);
 // RFC 6749 §3.3 scope-token.
 const scopeToken = z.string().regex(/^[\x21\x23-\x5b\x5d-\x7e]+$/, 'not an RFC 6749 scope token');
 
-const trustedIssuerSchema = z.strictObject({
-  keys: z.array(z.union([z.string(), z.looseObject({ kty: z.string() })])).min(1, 'an issuer needs at least one key'),
+const issuerPolicyShape = {
   subjects: z.union([z.literal('self'), z.literal('any'), z.array(nonEmpty)]).optional(),
   requireSubject: z.boolean().optional(),
   audiences: z.array(nonEmpty).min(1).optional(),
@@ -19,7 +18,22 @@ const trustedIssuerSchema = z.strictObject({
   maxLifetime: z.number().int().min(1).max(86_400).optional(),
   algorithms: z.array(z.enum([...DEFAULT_ALGORITHMS, ...HMAC_ALGORITHMS])).min(1).optional(),
   grantTypes: z.array(nonEmpty).optional(),
+};
+const issuerPolicySchema = z.strictObject(issuerPolicyShape);
+const trustedIssuerSchema = z.strictObject({
+  keys: z.array(z.union([z.string(), z.looseObject({ kty: z.string() })])).min(1, 'an issuer needs at least one key'),
+  ...issuerPolicyShape,
 });
+
+/**
+ * Validates a policy without keys (an issuer whose keys come from elsewhere, such as a JWKS URL) with the same
+ * schema as a configured trusted issuer.
+ * @throws TypeError naming `path` for an unknown or malformed field.
+ */
+export function checkPolicySchema(policy: unknown, path: string): void {
+  const parsed = issuerPolicySchema.safeParse(policy);
+  if (!parsed.success) throw toTypeError(path, parsed.error);
+}
 
 /** A {@link TrustedIssuer} validated once, keys described, policy turned into sets. */
 export interface PreparedIssuer {
