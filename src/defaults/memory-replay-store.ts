@@ -1,3 +1,4 @@
+import { shortHash } from '../lib/short-hash.js';
 import type { Clock } from '../ports/clock.js';
 import type { ReplayStore } from '../ports/replay-store.js';
 import { clockOption } from './clocks.js';
@@ -9,63 +10,56 @@ export interface MemoryReplayStoreOptions {
 }
 
 /**
- * An in-process {@link ReplayStore}: a Map of key to expiry plus a min-heap by expiry, so expired entries are
- * dropped in O(log n) as time passes. Unbounded: only assertions that passed signature and claim checks reach
- * it, so its size is bounded by what trusted issuers send within `maxLifetime`. Protects ONE process only; a
- * cluster needs a shared store (Redis).
+ * An in-process {@link ReplayStore}: a Set of live keys plus expiry buckets of one second, so expired entries are
+ * dropped in O(expired) as time passes. Keys are held as a 106-bit digest (22 characters) rather than as given, so
+ * a live entry costs about 65 bytes whatever the issuer and jti lengths: a million live entries fit in ~65 MB.
+ * A digest collision could only make a fresh assertion look replayed (refused), never accept a replay.
+ * Entries are kept THROUGH their `expiresAt` (and up to one second longer). Unbounded: only assertions that
+ * passed signature and claim checks reach it, so its size is bounded by what trusted issuers send within
+ * `maxLifetime`. Protects ONE process only; a cluster needs a shared store (Redis).
  */
 export function createMemoryReplayStore(options: MemoryReplayStoreOptions = {}): ReplayStore & { readonly size: number } {
   const clock = clockOption(options.clock, 'createMemoryReplayStore options.clock');
-  const entries = new Map<string, number>();
-  const heap: Array<[expiresAt: number, key: string]> = [];
+  const live = new Set<string>();
+  // Bucket b holds the keys whose expiresAt is in (b - 1, b] seconds; it is dropped once now > b seconds.
+  const buckets = new Map<number, string[]>();
+  let oldest = Number.POSITIVE_INFINITY; // no bucket below this one is left
 
-  function push(item: [number, string]): void {
-    heap.push(item);
-    for (let i = heap.length - 1; i > 0; ) {
-      const parent = (i - 1) >> 1;
-      if ((heap[parent] as [number, string])[0] <= item[0]) break;
-      heap[i] = heap[parent] as [number, string];
-      heap[parent] = item;
-      i = parent;
-    }
-  }
-
-  function popMin(): void {
-    const last = heap.pop();
-    if (last === undefined || heap.length === 0) return;
-    heap[0] = last;
-    for (let i = 0; ; ) {
-      const left = 2 * i + 1;
-      const right = left + 1;
-      let smallest = i;
-      if (left < heap.length && (heap[left] as [number, string])[0] < (heap[smallest] as [number, string])[0]) smallest = left;
-      if (right < heap.length && (heap[right] as [number, string])[0] < (heap[smallest] as [number, string])[0]) smallest = right;
-      if (smallest === i) break;
-      [heap[i], heap[smallest]] = [heap[smallest] as [number, string], heap[i] as [number, string]];
-      i = smallest;
-    }
+  function drop(bucket: number): void {
+    for (const key of buckets.get(bucket) ?? []) live.delete(key);
+    buckets.delete(bucket);
   }
 
   function dropExpired(now: number): void {
-    // Kept THROUGH expiresAt (the verifier still accepts at exp + tolerance exactly): dropped only after it.
-    for (let top = heap[0]; top !== undefined && top[0] < now; top = heap[0]) {
-      // Only delete if the map still holds this expiry for the key (it may have been re-consumed later).
-      if (entries.get(top[1]) === top[0]) entries.delete(top[1]);
-      popMin();
+    const last = Math.ceil(now / 1000) - 1; // every bucket b <= last has b * 1000 < now
+    if (oldest > last) return;
+    if (last - oldest > buckets.size) {
+      // A long jump in time: visit the buckets that exist rather than every second in between.
+      for (const bucket of [...buckets.keys()]) if (bucket <= last) drop(bucket);
+    } else {
+      for (let bucket = oldest; bucket <= last; bucket++) drop(bucket);
     }
+    oldest = last + 1;
   }
 
   return {
     get size() {
-      return entries.size;
+      return live.size;
     },
-    async consume(key, expiresAt) {
-      const now = clock.now();
-      dropExpired(now);
+    async consume(given, expiresAt) {
+      dropExpired(clock.now());
+      const key = shortHash(given);
       // Synchronous check-and-set: atomic within this process.
-      if (entries.has(key)) return false;
-      entries.set(key, expiresAt);
-      push([expiresAt, key]);
+      if (live.has(key)) return false;
+      live.add(key);
+      const bucket = Math.ceil(expiresAt / 1000);
+      let keys = buckets.get(bucket);
+      if (keys === undefined) {
+        keys = [];
+        buckets.set(bucket, keys);
+        if (bucket < oldest) oldest = bucket;
+      }
+      keys.push(key);
       return true;
     },
   };
