@@ -40,12 +40,35 @@ export default defineConfig([
     esbuildPlugins: [nodeSignatureSeam],
   },
   {
-    // The demo is a program, not part of the published API (excluded by "files").
-    entry: { demo: 'src/demo/run-demo.ts' },
+    // Framework adapters: jwt-bearer-grant/express, /koa and /fastify for Node. They import the core by the
+    // package's own name, kept external, so an app and its adapter share one copy of the core, and Node's "node"
+    // condition picks the node:crypto build for both. The frameworks themselves are only imported as types.
+    ...library,
+    entry: { express: 'src/adapters/express.ts', koa: 'src/adapters/koa.ts', fastify: 'src/adapters/fastify.ts' },
+    dts: true,
+    platform: 'node',
+    target: 'node20',
+    removeNodeProtocol: false,
+    external: ['jwt-bearer-grant'],
+  },
+  {
+    // jwt-bearer-grant/fetch: Web Request/Response only, for any runtime (Bun, Deno, Workers, Next.js, Hono).
+    ...library,
+    entry: { fetch: 'src/adapters/fetch.ts' },
+    dts: true,
+    platform: 'neutral',
+    external: ['jwt-bearer-grant'],
+  },
+  {
+    // Programs, not part of the library API: the demo (excluded by "files") and the jwt-bearer-grant CLI (bin).
+    entry: { demo: 'src/demo/run-demo.ts', cli: 'src/cli/main.ts' },
     format: ['esm'],
-    target: 'es2022',
+    target: 'node20',
     platform: 'node',
     external: ['jose'],
+    banner: { js: '#!/usr/bin/env node' },
+    // Each program one self-contained file: no shared chunk for "files" to publish or leave out.
+    splitting: false,
     esbuildPlugins: [nodeSignatureSeam],
   },
 ]);

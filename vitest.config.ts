@@ -8,14 +8,16 @@ const shared = {
   environment: 'node' as const,
   testTimeout: 20_000,
 };
+// `jwt-bearer-grant` and its adapter subpaths resolve to the source through tsconfig.json "paths", as for tsc.
+const tsconfigPaths = true;
 
 export default defineConfig({
   test: {
     coverage: { include: ['src/**/*.ts'], exclude: ['src/demo/**'] },
     projects: [
-      { test: { ...shared, name: 'webcrypto', env: { SIGNATURE_SEAM: 'webcrypto' } } },
+      { resolve: { tsconfigPaths }, test: { ...shared, name: 'webcrypto', env: { SIGNATURE_SEAM: 'webcrypto' } } },
       {
-        resolve: { alias: [{ find: /^(.*)\/verify-signature\.js$/, replacement: '$1/verify-signature.node.js' }] },
+        resolve: { tsconfigPaths, alias: [{ find: /^(.*)\/verify-signature\.js$/, replacement: '$1/verify-signature.node.js' }] },
         test: { ...shared, name: 'node-crypto', env: { SIGNATURE_SEAM: 'node' } },
       },
     ],

@@ -50,6 +50,7 @@ export const ERROR_CODES = {
     'Client credentials were sent but cannot be validated at this endpoint.',
   ],
   ERR_JWT_BEARER_METHOD_NOT_ALLOWED: ['invalid_request', 'The token endpoint only accepts POST.', 405],
+  ERR_JWT_BEARER_BODY_TOO_LARGE: ['invalid_request', 'The request body is too large.', 413],
   ERR_JWT_BEARER_CONTENT_TYPE_INVALID: ['invalid_request', 'The request body must be application/x-www-form-urlencoded.'],
   ERR_JWT_BEARER_CLIENT_AUTH_MULTIPLE: ['invalid_request', 'The request uses more than one client authentication method.'],
   ERR_JWT_BEARER_CLIENT_ASSERTION_INCOMPLETE: [
@@ -139,7 +140,7 @@ export interface OAuthErrorOptions {
 export class OAuthError extends Error {
   /** RFC 6749 error code, e.g. `invalid_grant`. */
   readonly error: OAuthErrorName;
-  /** HTTP status to answer with: 400, 401 (only with `wwwAuthenticate`), 405, 500 or 503. */
+  /** HTTP status to answer with: 400, 401 (only with `wwwAuthenticate`), 405, 413, 500 or 503. */
   readonly status: number;
   /** Stable machine reason, e.g. `ERR_JWT_BEARER_ASSERTION_EXPIRED`. */
   readonly code: OAuthErrorCode;

@@ -57,3 +57,6 @@ export {
   type RemoteJwksResolverOptions,
 } from './defaults/remote-jwks-resolver.js';
 export { createCachedKeyResolver, type CachedKeyResolver, type CachedKeyResolverOptions } from './defaults/cached-key-resolver.js';
+export { explainAssertion, type AssertionExplanation, type ExplainAssertionOptions } from './explain/explain-assertion.js';
+export { formatExplanation } from './explain/format-explanation.js';
+export type { ExplainStatus, ExplainStep } from './explain/step-recorder.js';

@@ -34,13 +34,31 @@ export function checkAudience(
   return values as string[];
 }
 
-// Log-only hint for the most common misconfigurations; never echoes the audience itself.
-function describeMismatch(value: string, accepted: ReadonlySet<string>): string {
+/** An accepted audience that an `aud` value almost equals, and how the two differ. */
+export interface AudienceNearMiss {
+  /** The configured value (server configuration, never request data). */
+  readonly accepted: string;
+  readonly differsBy: 'a trailing slash' | 'letter case';
+}
+
+/** The accepted value `value` misses by a trailing slash or by letter case: the most common misconfigurations. */
+export function findAudienceNearMiss(value: string, accepted: ReadonlySet<string>): AudienceNearMiss | undefined {
   for (const candidate of accepted) {
-    if (value.replace(/\/+$/, '') === candidate.replace(/\/+$/, '')) return 'aud differs from an accepted value by a trailing slash';
-    if (value.toLowerCase() === candidate.toLowerCase()) return 'aud differs from an accepted value by letter case';
+    if (value.replace(/\/+$/, '') === candidate.replace(/\/+$/, '')) return { accepted: candidate, differsBy: 'a trailing slash' };
+    if (value.toLowerCase() === candidate.toLowerCase()) return { accepted: candidate, differsBy: 'letter case' };
   }
-  return `aud is none of the ${accepted.size} accepted values`;
+  return undefined;
+}
+
+const MAX_LISTED = 4;
+
+// Log-only: names the configured values, never the audience the request carried (attacker input).
+function describeMismatch(value: string, accepted: ReadonlySet<string>): string {
+  const near = findAudienceNearMiss(value, accepted);
+  if (near !== undefined) return `aud differs from the accepted ${JSON.stringify(near.accepted)} by ${near.differsBy}`;
+  const listed = [...accepted].slice(0, MAX_LISTED).map((candidate) => JSON.stringify(candidate));
+  if (accepted.size > MAX_LISTED) listed.push('...');
+  return `aud is none of the ${accepted.size} accepted values (${listed.join(', ')})`;
 }
 
 /**

@@ -39,6 +39,12 @@ async function selectByHints(decoded: DecodedAssertion, keys: readonly KeyDescri
   return named.length > 0 ? named : unlabelled;
 }
 
+// Which hint chose the keys (the name of the header member, never its value).
+function hintName(header: Readonly<Record<string, unknown>>): string {
+  if (readMember(header, 'kid') !== undefined) return 'kid';
+  return readMember(header, 'x5t#S256') !== undefined ? 'x5t#S256' : 'x5t';
+}
+
 async function importKey(key: KeyDescriptor, alg: string): Promise<VerifyKey> {
   try {
     return await key.importFor(alg);
@@ -72,7 +78,9 @@ export async function checkSignature(
   const selected = await selectByHints(decoded, current);
   if (selected.length === 0) {
     throw new OAuthError('ERR_JWT_BEARER_KEY_NOT_FOUND', {
-      detail: current.length < keys.length ? 'no current key matches (a certificate is expired or not yet valid)' : 'no configured key matches the header hints',
+      detail: current.length < keys.length
+        ? `no current key matches (${keys.length - current.length} of ${keys.length} certificate(s) expired or not yet valid)`
+        : `no configured key matches the header ${hintName(decoded.header)} (${keys.length} key(s) configured)`,
     });
   }
   // RFC 8725 §3.1: one key, one algorithm: type, curve and the key's own "alg" must fit the header "alg".
@@ -88,5 +96,5 @@ export async function checkSignature(
     }
     if (valid) return;
   }
-  throw new OAuthError('ERR_JWT_BEARER_SIGNATURE_INVALID', { detail: `tried ${usable.length} key(s)` });
+  throw new OAuthError('ERR_JWT_BEARER_SIGNATURE_INVALID', { detail: `none of the ${usable.length} candidate key(s) verifies the signature` });
 }
