@@ -1,4 +1,4 @@
-import { dirname, join } from 'node:path';
+import { join } from 'node:path';
 import { defineConfig } from 'tsup';
 import type { Plugin } from 'esbuild';
 
@@ -7,8 +7,8 @@ import type { Plugin } from 'esbuild';
 const nodeSignatureSeam: Plugin = {
   name: 'node-signature-seam',
   setup(build) {
-    build.onResolve({ filter: /\/verify-signature\.js$/ }, (args) => ({
-      path: join(args.resolveDir, dirname(args.path), 'verify-signature.node.ts'),
+    build.onResolve({ filter: /\/(verify-signature|sign-jwt)\.js$/ }, (args) => ({
+      path: join(args.resolveDir, args.path.replace(/\.js$/, '.node.ts')),
     }));
   },
 };

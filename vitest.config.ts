@@ -17,7 +17,7 @@ export default defineConfig({
     projects: [
       { resolve: { tsconfigPaths }, test: { ...shared, name: 'webcrypto', env: { SIGNATURE_SEAM: 'webcrypto' } } },
       {
-        resolve: { tsconfigPaths, alias: [{ find: /^(.*)\/verify-signature\.js$/, replacement: '$1/verify-signature.node.js' }] },
+        resolve: { tsconfigPaths, alias: [{ find: /^(.*)\/(verify-signature|sign-jwt)\.js$/, replacement: '$1/$2.node.js' }] },
         test: { ...shared, name: 'node-crypto', env: { SIGNATURE_SEAM: 'node' } },
       },
     ],

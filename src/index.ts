@@ -48,7 +48,7 @@ export { createLruReplayStore, type LruReplayStoreOptions } from './defaults/lru
 export { createFakeClock, systemClock, type FakeClock } from './defaults/clocks.js';
 export { createOpaqueTokenIssuer, type OpaqueTokenIssuerOptions, type OpaqueTokenRecord } from './defaults/opaque-token-issuer.js';
 export { createJwtAccessTokenIssuer, type JwtAccessTokenIssuerOptions } from './defaults/jwt-access-token-issuer.js';
-export type { SigningKey } from './lib/sign-jwt.js';
+export type { SigningKey } from './lib/signing-key.js';
 export {
   createRemoteJwksResolver,
   type RemoteJwksIssuer,

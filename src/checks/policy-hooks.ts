@@ -25,6 +25,12 @@ export async function authorizeSubject(options: CompiledOptions, context: Subjec
   }
 }
 
+/** SPEC S2 without a hook: the requested scope, when it is within the issuer's `scopes`. */
+export function grantStaticScope(allowed: ReadonlySet<string> | undefined, requested: readonly string[]): string[] {
+  checkScopeAllowed(requested, allowed);
+  return [...requested];
+}
+
 /**
  * SPEC S2: decides the granted scope. The requested scope must be within the issuer's `scopes` (when set, or
  * always when there is no hook); the hook then returns the scope to grant (or `false` to refuse), and what it
@@ -39,8 +45,8 @@ export async function grantScope(
   context: SubjectAuthorizationContext,
 ): Promise<string[]> {
   const hook = options.authorizeScope;
-  if (hook === undefined || allowed !== undefined) checkScopeAllowed(requested, allowed);
-  if (hook === undefined) return [...requested];
+  if (hook === undefined) return grantStaticScope(allowed, requested);
+  if (allowed !== undefined) checkScopeAllowed(requested, allowed);
   const granted = await callHook(
     () => hook({ ...context, requested, allowed: allowed && [...allowed] }),
     'authorizeScope',

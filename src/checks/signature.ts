@@ -19,7 +19,7 @@ function readHint(header: Readonly<Record<string, unknown>>, name: string): stri
 
 // A hint selects the keys it names; keys that carry no such label stay candidates (they are this issuer's keys
 // all the same); keys labelled otherwise are out.
-async function selectByHints(decoded: DecodedAssertion, keys: readonly KeyDescriptor[]): Promise<KeyDescriptor[]> {
+function selectByHints(decoded: DecodedAssertion, keys: readonly KeyDescriptor[]): readonly KeyDescriptor[] | Promise<readonly KeyDescriptor[]> {
   const kid = readHint(decoded.header, 'kid');
   const x5t = readHint(decoded.header, 'x5t');
   const x5tS256 = readHint(decoded.header, 'x5t#S256');
@@ -27,14 +27,18 @@ async function selectByHints(decoded: DecodedAssertion, keys: readonly KeyDescri
     const named = keys.filter((key) => key.kid === kid);
     return named.length > 0 ? named : keys.filter((key) => key.kid === undefined);
   }
-  if (x5t === undefined && x5tS256 === undefined) return [...keys];
+  if (x5tS256 !== undefined) return selectByThumbprint(keys, x5tS256, 'x5tS256');
+  return x5t === undefined ? keys : selectByThumbprint(keys, x5t, 'x5t');
+}
+
+// Certificate thumbprints are computed (asynchronously, once per key) only when a header names one.
+async function selectByThumbprint(keys: readonly KeyDescriptor[], hint: string, kind: 'x5t' | 'x5tS256'): Promise<readonly KeyDescriptor[]> {
   const named: KeyDescriptor[] = [];
   const unlabelled: KeyDescriptor[] = [];
   for (const key of keys) {
-    const prints = await key.thumbprints();
-    const label = x5tS256 !== undefined ? prints.x5tS256 : prints.x5t;
+    const label = (await key.thumbprints())[kind];
     if (label === undefined) unlabelled.push(key);
-    else if (label === (x5tS256 ?? x5t)) named.push(key);
+    else if (label === hint) named.push(key);
   }
   return named.length > 0 ? named : unlabelled;
 }
@@ -72,10 +76,11 @@ export async function checkSignature(
   const { alg } = decoded.header;
   // RFC 8725 §3.1: the algorithm comes from an allowlist, never from the token alone.
   if (!algorithms.has(alg)) throw new OAuthError('ERR_JWT_BEARER_ALG_NOT_ALLOWED', { detail: 'the header alg is not in the allowlist for this issuer' });
-  const current = keys.filter(
-    (key) => (key.notBefore === undefined || key.notBefore <= now) && (key.notAfter === undefined || now <= key.notAfter),
-  );
-  const selected = await selectByHints(decoded, current);
+  const current = keys.every((key) => key.notBefore === undefined && key.notAfter === undefined)
+    ? keys
+    : keys.filter((key) => (key.notBefore === undefined || key.notBefore <= now) && (key.notAfter === undefined || now <= key.notAfter));
+  const hinted = selectByHints(decoded, current);
+  const selected = Array.isArray(hinted) ? hinted : await hinted;
   if (selected.length === 0) {
     throw new OAuthError('ERR_JWT_BEARER_KEY_NOT_FOUND', {
       detail: current.length < keys.length
@@ -87,7 +92,7 @@ export async function checkSignature(
   const usable = selected.filter((key) => isKeyCompatible(key, alg)).slice(0, MAX_KEYS_TRIED);
   if (usable.length === 0) throw new OAuthError('ERR_JWT_BEARER_ALG_KEY_MISMATCH', { detail: `no matching key is usable with ${alg}` });
   for (const key of usable) {
-    const imported = await importKey(key, alg);
+    const imported = key.importedFor(alg) ?? (await importKey(key, alg));
     let valid: boolean;
     try {
       valid = await verifySignature(decoded.compact, imported, alg);

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { randomToken } from '../lib/random.js';
-import { importSigningKey, signJwt, type SigningKey } from '../lib/sign-jwt.js';
+import { signJwt } from '../lib/sign-jwt.js';
+import { importSigningKey, type SigningKey } from '../lib/signing-key.js';
 import { toTypeError } from '../lib/zod-error.js';
 import type { Clock } from '../ports/clock.js';
 import type { TokenIssuer, TokenRequestContext } from '../ports/token-issuer.js';

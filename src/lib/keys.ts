@@ -35,6 +35,8 @@ export interface KeyDescriptor {
   thumbprints(): Promise<{ x5t: string | undefined; x5tS256: string | undefined }>;
   /** Imports the key for `alg` (cached). */
   importFor(alg: string): Promise<VerifyKey>;
+  /** The key already imported for `alg`, if any: the hot path skips a promise hop. */
+  importedFor(alg: string): VerifyKey | undefined;
 }
 
 const EXPECTED_ALG_FAMILY: Record<string, { kty: KeyFamily; crv?: Curve; pss?: true }> = {
@@ -126,6 +128,7 @@ function createDescriptor(
 ): KeyDescriptor {
   const validity = certificateDer === undefined ? undefined : describeCertificate(certificateDer);
   const imported = new Map<string, Promise<VerifyKey>>();
+  const ready = new Map<string, VerifyKey>();
   return {
     ...family,
     alg: meta.alg,
@@ -141,10 +144,16 @@ function createDescriptor(
       if (key === undefined) {
         key = importer(alg);
         // A failed import is not cached: the next request tries again.
-        key.catch(() => imported.delete(alg));
+        key.then(
+          (value) => void ready.set(alg, value),
+          () => imported.delete(alg),
+        );
         imported.set(alg, key);
       }
       return key;
+    },
+    importedFor(alg) {
+      return ready.get(alg);
     },
   };
 }

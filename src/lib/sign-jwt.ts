@@ -1,16 +1,9 @@
-import { importJWK, SignJWT, type JWK } from 'jose';
-import type { Jwk } from '../ports/client-key-resolver.js';
+import { SignJWT } from 'jose';
 
-/** A private signing key: a WebCrypto private `CryptoKey`, or a private JWK. */
-export type SigningKey = CryptoKey | Jwk;
-
-/** Imports a private signing key for `alg` (a CryptoKey is used as is). */
-export async function importSigningKey(key: SigningKey, alg: string): Promise<CryptoKey> {
-  if (typeof CryptoKey !== 'undefined' && key instanceof CryptoKey) return key;
-  return (await importJWK(key as JWK, alg)) as CryptoKey;
-}
-
-/** Signs `claims` as a compact JWS with the given protected header. */
+/**
+ * The one seam through which the library signs (access tokens). Its Node twin, sign-jwt.node.ts, signs the same
+ * bytes with node:crypto; jose keeps key import and checks.
+ */
 export function signJwt(header: { alg: string; typ: string; kid?: string }, claims: Record<string, unknown>, key: CryptoKey): Promise<string> {
   return new SignJWT(claims).setProtectedHeader(header).sign(key);
 }

@@ -1,5 +1,6 @@
-import { constants, createHmac, KeyObject, timingSafeEqual, verify, type webcrypto } from 'node:crypto';
+import { constants, createHmac, timingSafeEqual, verify, type KeyObject } from 'node:crypto';
 import type { VerifyKey } from './keys.js';
+import { NODE_ALGORITHMS, toKeyObject, type NodeAlgorithm } from './node-jws.node.js';
 
 /**
  * The Node twin of verify-signature.ts, chosen by the package's `node` export condition: the same contract,
@@ -14,7 +15,7 @@ export async function verifySignature(compact: string, key: VerifyKey, alg: stri
   const dot = compact.lastIndexOf('.');
   const data = Buffer.from(compact.slice(0, dot), 'latin1');
   const signature = Buffer.from(compact.slice(dot + 1), 'base64url');
-  const params = ALGORITHMS[alg];
+  const params = NODE_ALGORITHMS[alg];
   if (params === undefined) throw new TypeError(`unsupported alg ${alg}`);
   if (key instanceof Uint8Array) {
     if (params.kind !== 'hmac') return false;
@@ -43,30 +44,7 @@ export async function verifySignature(compact: string, key: VerifyKey, alg: stri
   }
 }
 
-type Params =
-  | { kind: 'rsa' | 'pss'; hash: string; bytes: number }
-  | { kind: 'ecdsa'; hash: string; bytes: number; curve: string }
-  | { kind: 'eddsa' }
-  | { kind: 'hmac'; hash: string };
-
-const ALGORITHMS: Record<string, Params> = {
-  RS256: { kind: 'rsa', hash: 'sha256', bytes: 32 },
-  RS384: { kind: 'rsa', hash: 'sha384', bytes: 48 },
-  RS512: { kind: 'rsa', hash: 'sha512', bytes: 64 },
-  PS256: { kind: 'pss', hash: 'sha256', bytes: 32 },
-  PS384: { kind: 'pss', hash: 'sha384', bytes: 48 },
-  PS512: { kind: 'pss', hash: 'sha512', bytes: 64 },
-  ES256: { kind: 'ecdsa', hash: 'sha256', bytes: 32, curve: 'prime256v1' },
-  ES384: { kind: 'ecdsa', hash: 'sha384', bytes: 48, curve: 'secp384r1' },
-  ES512: { kind: 'ecdsa', hash: 'sha512', bytes: 66, curve: 'secp521r1' },
-  EdDSA: { kind: 'eddsa' },
-  Ed25519: { kind: 'eddsa' },
-  HS256: { kind: 'hmac', hash: 'sha256' },
-  HS384: { kind: 'hmac', hash: 'sha384' },
-  HS512: { kind: 'hmac', hash: 'sha512' },
-};
-
-function fits(key: KeyObject, params: Exclude<Params, { kind: 'hmac' }>): boolean {
+function fits(key: KeyObject, params: Exclude<NodeAlgorithm, { kind: 'hmac' }>): boolean {
   if (key.type !== 'public') return false;
   switch (params.kind) {
     case 'rsa':
@@ -78,16 +56,4 @@ function fits(key: KeyObject, params: Exclude<Params, { kind: 'hmac' }>): boolea
     case 'eddsa':
       return key.asymmetricKeyType === 'ed25519';
   }
-}
-
-// One KeyObject per imported CryptoKey (which the key descriptors already cache per algorithm).
-const keyObjects = new WeakMap<object, KeyObject>();
-
-function toKeyObject(key: CryptoKey): KeyObject {
-  let keyObject = keyObjects.get(key);
-  if (keyObject === undefined) {
-    keyObject = KeyObject.from(key as unknown as webcrypto.CryptoKey);
-    keyObjects.set(key, keyObject);
-  }
-  return keyObject;
 }
