@@ -54,8 +54,42 @@ export function selfSignedCertificate(
   return {
     der: cert,
     base64,
-    pem: `-----BEGIN CERTIFICATE-----\n${base64.replace(/(.{64})/g, '$1\n').replace(/\n$/, '')}\n-----END CERTIFICATE-----\n`,
+    pem: toPem(base64),
     x5t: createHash('sha1').update(cert).digest('base64url'),
     x5tS256: createHash('sha256').update(cert).digest('base64url'),
   };
+}
+
+/**
+ * A structurally valid X.509 v3 certificate around ANY SubjectPublicKeyInfo (Ed25519, RSASSA-PSS, weak RSA),
+ * which `selfSignedCertificate` cannot make. Its signature is filler: the library never checks certificate
+ * signatures (a configured certificate is trusted as configured), only its key and validity.
+ */
+export function certificateForSpki(
+  spki: Buffer,
+  validity = { notBefore: new Date('2029-01-01T00:00:00Z'), notAfter: new Date('2031-01-01T00:00:00Z') },
+): { base64: string; pem: string } {
+  const tbs = seq(der(0xa0, der(0x02, Buffer.from([2]))), der(0x02, Buffer.from([7])), ECDSA_SHA256, name('test'), seq(time(validity.notBefore), time(validity.notAfter)), name('test'), spki);
+  const base64 = Buffer.from(seq(tbs, ECDSA_SHA256, der(0x03, Buffer.from([0]), Buffer.alloc(64, 1)))).toString('base64');
+  return { base64, pem: toPem(base64) };
+}
+
+function toPem(base64: string): string {
+  return `-----BEGIN CERTIFICATE-----\n${base64.replace(/(.{64})/g, '$1\n').replace(/\n$/, '')}\n-----END CERTIFICATE-----\n`;
+}
+
+/** The DER SubjectPublicKeyInfo of a public JWK. */
+export function spkiOf(jwk: object): Buffer {
+  return createPublicKey({ key: jwk as NodeJwk, format: 'jwk' }).export({ type: 'spki', format: 'der' });
+}
+
+/** The same RSA key as an id-RSASSA-PSS SubjectPublicKeyInfo (RFC 4055), restricting it to PS* algorithms. */
+export function pssSpkiOf(rsaJwk: object): Buffer {
+  const spki = spkiOf(rsaJwk);
+  const rsaEncryption = Buffer.from('06092a864886f70d010101', 'hex');
+  const at = spki.indexOf(rsaEncryption);
+  if (at < 0) throw new Error('not an RSA SPKI');
+  const pss = Buffer.from(spki);
+  pss[at + rsaEncryption.length - 1] = 0x0a;
+  return pss;
 }

@@ -2,7 +2,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createStaticKeyResolver, type Jwk, type TrustedKey } from '../../src/index.js';
 import { selfSignedCertificate } from '../helpers/certificate.js';
 import { createFixture, testKey, type TestKey } from '../helpers/fixture.js';
-import { certificateForSpki, pssSpkiOf, spkiOf } from './certificates.js';
+import { certificateForSpki, pssSpkiOf, spkiOf } from '../helpers/certificate.js';
 import { startJwksServer, type JwksServer } from './jwks-server.js';
 import { createRemoteFixture } from './remote-fixture.js';
 
