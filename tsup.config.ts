@@ -61,7 +61,7 @@ export default defineConfig([
   },
   {
     // Programs, not part of the library API: the demo (excluded by "files") and the jwt-bearer-grant CLI (bin).
-    entry: { demo: 'src/demo/run-demo.ts', cli: 'src/cli/main.ts' },
+    entry: { demo: 'src/cli/demo/run-demo.ts', cli: 'src/cli/main.ts' },
     format: ['esm'],
     target: 'node20',
     platform: 'node',

@@ -5,6 +5,8 @@ import { defineConfig } from 'vitest/config';
 // condition selects). Both must give the same verdict on every test.
 const shared = {
   include: ['test/**/*.test.ts'],
+  // `npm run bench` only (vitest bench); `npm test` never runs these.
+  benchmark: { include: ['test/bench/**/*.bench.ts'] },
   environment: 'node' as const,
   testTimeout: 20_000,
 };
@@ -13,7 +15,7 @@ const tsconfigPaths = true;
 
 export default defineConfig({
   test: {
-    coverage: { include: ['src/**/*.ts'], exclude: ['src/demo/**'] },
+    coverage: { include: ['src/**/*.ts'], exclude: ['src/cli/**'] },
     projects: [
       { resolve: { tsconfigPaths }, test: { ...shared, name: 'webcrypto', env: { SIGNATURE_SEAM: 'webcrypto' } } },
       {

@@ -3,6 +3,7 @@ import { importJWK, SignJWT, type JWK } from 'jose';
 import { algorithmsFor, checkAlgorithm, describeKeyType } from './algorithms.js';
 import { CliError, EXIT, parseCommandArgs, parseNow, parseSeconds } from './cli-error.js';
 import { readPrivateKeyFile } from './key-files.js';
+import { systemClock } from '../index.js';
 
 export const SIGN_HELP = `Usage: jwt-bearer-grant sign --key <file> --iss <issuer> --aud <audience> [options]
 
@@ -62,7 +63,7 @@ export async function sign(args: readonly string[]): Promise<number> {
   checkAlgorithm(alg, text('alg') === undefined ? 'the key\'s "alg"' : '--alg');
   if (!usable.includes(alg)) throw new CliError(`--alg ${alg} does not fit a ${describeKeyType(file.key)} key (use ${usable.join(', ')})`);
 
-  const nowMs = text('now') === undefined ? Date.now() : parseNow(text('now') as string);
+  const nowMs = text('now') === undefined ? systemClock.now() : parseNow(text('now') as string);
   const iat = Math.floor(nowMs / 1000);
   const lifetime = parseSeconds(text('lifetime') ?? '120', '--lifetime');
   const iss = text('iss') as string;

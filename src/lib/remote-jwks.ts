@@ -89,7 +89,7 @@ function toFetchError(error: unknown, policy: JwksFetchPolicy): JwksFetchError {
  * application/json, application/jwk-set+json`, redirects not followed, `timeoutDuration`), parses the JSON,
  * checks the `{ keys: [...] }` shape and keeps a structured-clone snapshot; its `customFetch` hook adds the scheme
  * check, the status check and the response-size cap. Freshness and cooldown are NOT delegated to jose (its
- * `fresh`/`coolingDown` read `Date.now()`): the caller calls this only when it decided to fetch, on its own clock.
+ * `fresh`/`coolingDown` read the wall clock directly): the caller calls this only when it decided to fetch, on its own clock.
  *
  * @returns a function that fetches now and resolves the JWKS, or rejects with a {@link JwksFetchError}.
  */

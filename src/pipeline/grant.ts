@@ -1,5 +1,5 @@
 import { checkAudience } from '../checks/audience.js';
-import { authorizeSubject, grantScope } from '../checks/policy-hooks.js';
+import { authorizeSubject, grantScope, grantStaticScope } from '../checks/policy-hooks.js';
 import { consumeJti, toReplayKey } from '../checks/replay.js';
 import { readRequestedScope } from '../checks/scope.js';
 import { checkSubject } from '../checks/subject.js';
@@ -35,9 +35,9 @@ export async function verifyGrant(
     requireSubject: issuer.requireSubject ?? true,
   });
   const context = { issuer: iss, subject, claims, header };
-  await authorizeSubject(config, context);
+  if (config.authorizeSubject !== undefined) await authorizeSubject(config, context);
   const requestedScope = readRequestedScope(params.get('scope'), claims);
-  const scope = await grantScope(config, issuer.scopes, requestedScope, context);
+  const scope = config.authorizeScope === undefined ? grantStaticScope(issuer.scopes, requestedScope) : await grantScope(config, issuer.scopes, requestedScope, context);
 
   // The client's own assertion (if any) is spent only now that the grant passed too.
   await beforeConsume?.();

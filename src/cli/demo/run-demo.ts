@@ -13,7 +13,8 @@ import {
   createMemoryReplayStore,
   createStaticKeyResolver,
   JWT_BEARER_GRANT_TYPE,
-} from '../index.js';
+  systemClock,
+} from '../../index.js';
 import { startTokenEndpoint, type DemoServer } from './demo-server.js';
 
 const SERVICE = 'svc-reports@tenant.example.com';
@@ -26,7 +27,7 @@ const json = (value: unknown): string => JSON.stringify(value);
 
 /** What the backend service does: sign an assertion about itself (or, in the attack, about someone else). */
 function signAssertion(key: CryptoKey, audience: string, claims: { sub?: string; issuedAt?: number; lifetime?: number } = {}): Promise<string> {
-  const iat = claims.issuedAt ?? Math.floor(Date.now() / 1000);
+  const iat = claims.issuedAt ?? Math.floor(systemClock.now() / 1000);
   return new SignJWT({ scope: 'reports.read' })
     .setProtectedHeader({ alg: 'ES256', kid: KID, typ: 'JWT' })
     .setIssuer(SERVICE)
@@ -111,7 +112,7 @@ async function main(): Promise<number> {
   else say('   UNEXPECTED: wanted 200 and an access token');
   say();
 
-  const expiredAt = Math.floor(Date.now() / 1000) - 600;
+  const expiredAt = Math.floor(systemClock.now() / 1000) - 600;
   const refusals = [
     await expectRefusal(server, '4. The same assertion again (a replay: its jti was consumed):', assertion, 'ERR_JWT_BEARER_JTI_REPLAYED'),
     await expectRefusal(server, '5. An assertion that expired 8 minutes ago:',

@@ -1,6 +1,6 @@
 import { createServer, type IncomingMessage } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { handleTokenRequest, type TokenEndpointOptions } from '../index.js';
+import { handleTokenRequest, type TokenEndpointOptions } from '../../index.js';
 
 /** What the server did with one request, as its log would say. */
 export interface ServedRequest {
