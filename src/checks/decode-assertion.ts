@@ -1,5 +1,5 @@
 import { OAuthError } from '../errors.js';
-import { decodeBase64url, isCanonicalBase64url } from '../lib/base64url.js';
+import { decodeBase64urlText, isCanonicalBase64url } from '../lib/base64url.js';
 import { JsonObjectError, parseJsonObject } from '../lib/strict-json.js';
 import type { JwsHeader } from '../ports/client-key-resolver.js';
 
@@ -12,9 +12,9 @@ export interface DecodedAssertion {
 
 function parseSegment(segment: string, what: 'header' | 'claims'): Record<string, unknown> {
   try {
-    return parseJsonObject(decodeBase64url(segment));
+    return parseJsonObject(decodeBase64urlText(segment));
   } catch (cause) {
-    const reason = cause instanceof JsonObjectError ? cause.message : 'unreadable';
+    const reason = cause instanceof JsonObjectError ? cause.message : 'not UTF-8';
     throw new OAuthError('ERR_JWT_BEARER_ASSERTION_MALFORMED', { detail: `${what}: ${reason}`, cause });
   }
 }

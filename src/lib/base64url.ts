@@ -20,6 +20,21 @@ export function isCanonicalBase64url(text: string): boolean {
   return (last & (remainder === 2 ? 0x0f : 0x03)) === 0;
 }
 
+// ignoreBOM keeps a byte order mark in the text, so JSON.parse refuses it (RFC 8259 §8.1: MUST NOT add one).
+const utf8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
+const ASCII = /^[\x00-\x7f]*$/;
+
+/**
+ * Decodes base64url that already passed {@link isCanonicalBase64url} to the UTF-8 text it holds. JOSE JSON is
+ * almost always ASCII, where the decoded binary string already is the text; anything else goes through a fatal
+ * UTF-8 decoder.
+ * @throws TypeError for bytes that are not UTF-8.
+ */
+export function decodeBase64urlText(text: string): string {
+  const binary = atob(text.replace(/-/g, '+').replace(/_/g, '/'));
+  return ASCII.test(binary) ? binary : utf8.decode(Uint8Array.from(binary, (c) => c.charCodeAt(0)));
+}
+
 /** Decodes base64url that already passed {@link isCanonicalBase64url}. */
 export function decodeBase64url(text: string): Uint8Array {
   return base64url.decode(text);

@@ -13,7 +13,8 @@ import { NODE_ALGORITHMS, toKeyObject, type NodeAlgorithm } from './node-jws.nod
  */
 export async function verifySignature(compact: string, key: VerifyKey, alg: string): Promise<boolean> {
   const dot = compact.lastIndexOf('.');
-  const data = Buffer.from(compact.slice(0, dot), 'latin1');
+  // The compact form is ASCII (checked before): one latin1 copy, viewed up to the last dot.
+  const data = Buffer.from(compact, 'latin1').subarray(0, dot);
   const signature = Buffer.from(compact.slice(dot + 1), 'base64url');
   const params = NODE_ALGORITHMS[alg];
   if (params === undefined) throw new TypeError(`unsupported alg ${alg}`);
