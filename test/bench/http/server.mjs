@@ -1,0 +1,236 @@
+// One token endpoint under load, started by run.mjs as a child process (fork, IPC): it takes its configuration
+// from the first message, listens on 127.0.0.1:0, answers { type: 'ready', port }, and reports its own
+// process.cpuUsage() when asked. Every variant answers the same kind of request with a 200 and a token body.
+// The library is the BUILT package, imported by its name (Node's "node" condition: the node:crypto build),
+// except `handle-webcrypto`, which loads the runtime-agnostic build (WebCrypto) by path to compare the two.
+import { randomBytes, createPublicKey, verify, constants } from 'node:crypto';
+import { createServer } from 'node:http';
+
+const NO_STORE = { 'Content-Type': 'application/json;charset=UTF-8', 'Cache-Control': 'no-store', Pragma: 'no-cache' };
+const MAX_BODY_BYTES = 64 * 1024;
+
+// Reads the whole body (docs/http.md "A complete node:http server"): every node:http variant reads it the same way.
+async function readBody(req) {
+  const chunks = [];
+  let size = 0;
+  for await (const chunk of req) {
+    size += chunk.length;
+    if (size <= MAX_BODY_BYTES) chunks.push(chunk);
+  }
+  return size <= MAX_BODY_BYTES ? Buffer.concat(chunks) : undefined;
+}
+
+/** The bare signature check: node:crypto.verify of the compact JWS with a pre-imported KeyObject, nothing else. */
+function createBareCheck(alg, publicJwk) {
+  const key = createPublicKey({ key: publicJwk, format: 'jwk' });
+  const hash = alg === 'EdDSA' ? null : 'sha256';
+  const verifyKey =
+    alg === 'ES256'
+      ? { key, dsaEncoding: 'ieee-p1363' }
+      : alg === 'PS256'
+        ? { key, padding: constants.RSA_PKCS1_PSS_PADDING, saltLength: 32 }
+        : key;
+  return (assertion) => {
+    if (typeof assertion !== 'string') return false;
+    const dot = assertion.lastIndexOf('.');
+    if (dot < 0) return false;
+    return verify(hash, Buffer.from(assertion.slice(0, dot)), verifyKey, Buffer.from(assertion.slice(dot + 1), 'base64url'));
+  };
+}
+
+const tokenBody = () => JSON.stringify({ access_token: randomBytes(32).toString('base64url'), token_type: 'Bearer', expires_in: 3600 });
+
+async function libraryOptions(config, library, { clientCredentials = false } = {}) {
+  const { createMemoryReplayStore, createOpaqueTokenIssuer, createStaticKeyResolver, JWT_BEARER_GRANT_TYPE } = library;
+  // Assertions live an hour (the pool is signed before the run): allow it for this issuer.
+  const trusted = { [config.service]: { keys: [config.publicJwk], maxLifetime: 3600 } };
+  return clientCredentials
+    ? {
+        issuer: config.issuer,
+        grantTypes: ['client_credentials'],
+        clientKeyResolver: createStaticKeyResolver(trusted),
+        replayStore: createMemoryReplayStore(),
+        tokenIssuer: createOpaqueTokenIssuer(),
+      }
+    : {
+        issuer: config.issuer,
+        grantTypes: [JWT_BEARER_GRANT_TYPE],
+        keyResolver: createStaticKeyResolver(trusted),
+        replayStore: createMemoryReplayStore(),
+        tokenIssuer: createOpaqueTokenIssuer(),
+      };
+}
+
+function nodeHandler(handle) {
+  return (req, res) => {
+    handle(req, res).catch((error) => {
+      console.error(error);
+      if (!res.headersSent) res.writeHead(500, NO_STORE);
+      res.end();
+    });
+  };
+}
+
+function handleTokenRequestServer(library, options) {
+  return createServer(
+    nodeHandler(async (req, res) => {
+      const body = await readBody(req);
+      if (body === undefined) {
+        res.writeHead(413, NO_STORE).end();
+        return;
+      }
+      const result = await library.handleTokenRequest({ method: req.method, headers: req.headers, body }, options);
+      res.writeHead(result.status, result.headers).end(JSON.stringify(result.body));
+    }),
+  );
+}
+
+const variants = {
+  // No work at all: what the load generator and node:http can do on this machine (the ceiling).
+  async noop() {
+    return createServer(
+      nodeHandler(async (req, res) => {
+        await readBody(req);
+        res.writeHead(200, NO_STORE).end(tokenBody());
+      }),
+    );
+  },
+
+  // (a) node:http doing only the signature check, with node:crypto.verify.
+  async bare(config) {
+    const check = createBareCheck(config.alg, config.publicJwk);
+    return createServer(
+      nodeHandler(async (req, res) => {
+        const body = await readBody(req);
+        const ok = body !== undefined && check(new URLSearchParams(body.toString()).get('assertion'));
+        if (ok) res.writeHead(200, NO_STORE).end(tokenBody());
+        else res.writeHead(400, NO_STORE).end('{"error":"invalid_grant"}');
+      }),
+    );
+  },
+
+  // (b) node:http + handleTokenRequest (JWT bearer grant), node:crypto build.
+  async handle(config) {
+    const library = await import('jwt-bearer-grant');
+    return handleTokenRequestServer(library, await libraryOptions(config, library));
+  },
+
+  // (b') the same on the runtime-agnostic build (WebCrypto signature checks, which run on libuv's thread pool).
+  async 'handle-webcrypto'(config) {
+    const library = await import(new URL('../../../dist/index.js', import.meta.url).href);
+    return handleTokenRequestServer(library, await libraryOptions(config, library));
+  },
+
+  // (g) node:http + handleTokenRequest doing what the certified peer does: client_credentials, private_key_jwt.
+  async 'handle-client-credentials'(config) {
+    const library = await import('jwt-bearer-grant');
+    return handleTokenRequestServer(library, await libraryOptions(config, library, { clientCredentials: true }));
+  },
+
+  // (c0) node:http bridged to a fetch handler (Request in, Response out) doing only the bare signature check.
+  async 'fetch-bare'(config) {
+    const check = createBareCheck(config.alg, config.publicJwk);
+    return fetchBridge(async (request) => {
+      const ok = check(new URLSearchParams(await request.text()).get('assertion'));
+      return ok ? new Response(tokenBody(), { status: 200, headers: NO_STORE }) : new Response('{"error":"invalid_grant"}', { status: 400, headers: NO_STORE });
+    });
+  },
+
+  // (c) the fetch adapter (jwt-bearer-grant/fetch) behind the same bridge.
+  async fetch(config) {
+    const library = await import('jwt-bearer-grant');
+    const { createFetchTokenHandler } = await import('jwt-bearer-grant/fetch');
+    return fetchBridge(createFetchTokenHandler(await libraryOptions(config, library)));
+  },
+
+  // (d) Express 5 + urlencoded body parser + the bare signature check.
+  async 'express-bare'(config) {
+    const { default: express } = await import('express');
+    const check = createBareCheck(config.alg, config.publicJwk);
+    const app = expressApp(express);
+    app.post('/token', express.urlencoded({ extended: false }), (req, res) => {
+      res.set(NO_STORE);
+      if (check(req.body?.assertion)) res.status(200).send(tokenBody());
+      else res.status(400).send('{"error":"invalid_grant"}');
+    });
+    return createServer(app);
+  },
+
+  // (e) Express 5 + the Express adapter (jwt-bearer-grant/express).
+  async 'express-adapter'(config) {
+    const { default: express } = await import('express');
+    const library = await import('jwt-bearer-grant');
+    const { createExpressTokenHandler } = await import('jwt-bearer-grant/express');
+    const app = expressApp(express);
+    app.all('/token', createExpressTokenHandler(await libraryOptions(config, library)));
+    return createServer(app);
+  },
+
+  // (f) the certified peer: oidc-provider 8, client_credentials with private_key_jwt, its in-memory adapter.
+  async 'oidc-provider'(config) {
+    const { default: Provider } = await import('oidc-provider');
+    const provider = new Provider(config.issuer, {
+      clients: [
+        {
+          client_id: config.service,
+          token_endpoint_auth_method: 'private_key_jwt',
+          token_endpoint_auth_signing_alg: config.alg,
+          jwks: { keys: [config.publicJwk] },
+          grant_types: ['client_credentials'],
+          response_types: [],
+          redirect_uris: [],
+        },
+      ],
+      jwks: { keys: [config.providerJwk] },
+      cookies: { keys: [randomBytes(32).toString('base64url')] },
+      features: { clientCredentials: { enabled: true }, devInteractions: { enabled: false }, introspection: { enabled: false } },
+      routes: { token: '/token' },
+    });
+    return createServer(provider.callback());
+  },
+};
+
+// node:http to a fetch handler the way fetch-style servers on Node do it (undici's Headers, Request, Response).
+function fetchBridge(handler) {
+  return createServer(
+    nodeHandler(async (req, res) => {
+      const headers = new Headers();
+      for (const [name, value] of Object.entries(req.headers)) {
+        if (Array.isArray(value)) for (const item of value) headers.append(name, item);
+        else if (value !== undefined) headers.set(name, value);
+      }
+      const body = req.method === 'GET' || req.method === 'HEAD' ? undefined : await readBody(req);
+      const response = await handler(new Request(`http://127.0.0.1${req.url}`, { method: req.method, headers, body }));
+      res.writeHead(response.status, Object.fromEntries(response.headers));
+      res.end(Buffer.from(await response.arrayBuffer()));
+    }),
+  );
+}
+
+// Both Express apps alike: no ETag (the adapter writes with writeHead, which computes none), no X-Powered-By.
+function expressApp(express) {
+  const app = express();
+  app.set('etag', false);
+  app.disable('x-powered-by');
+  return app;
+}
+
+process.once('message', async (config) => {
+  try {
+    const create = variants[config.variant];
+    if (create === undefined) throw new Error(`unknown variant ${config.variant}`);
+    const server = await create(config);
+    server.keepAliveTimeout = 60_000;
+    server.listen(0, '127.0.0.1', () => {
+      process.on('message', (message) => {
+        if (message?.type === 'cpu') process.send({ type: 'cpu', id: message.id, usage: process.cpuUsage(), memory: process.memoryUsage().rss });
+      });
+      process.send({ type: 'ready', port: server.address().port });
+    });
+  } catch (error) {
+    process.send({ type: 'failed', message: error instanceof Error ? `${error.message}\n${error.stack}` : String(error) });
+    process.exitCode = 1;
+  }
+});
+// The parent gone (even killed), this process goes too: it never outlives the run.
+process.on('disconnect', () => process.exit(0));

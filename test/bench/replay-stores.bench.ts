@@ -1,0 +1,231 @@
+import { randomBytes, randomUUID } from 'node:crypto';
+import { cpuUsage } from 'node:process';
+import { createClient } from 'redis';
+import { createLruReplayStore, createMemoryReplayStore, isOAuthError, type ReplayStore } from '../../src/index.js';
+import { createRedisReplayStore } from '../../src/redis/index.js';
+import { REDIS_SKIP_REASON, startRedisServer } from '../helpers/redis-server.js';
+import { connectClient, type ClientFlavour } from '../redis/clients.js';
+import { SERVICE } from './assertions.js';
+import { benchGroup, formatBytes, formatCount, formatMicros, IS_NODE_SEAM, liveHeapBytes, percentile, report } from './harness.js';
+
+// Replay state: what a live jti costs in memory and how fast a store consumes one. The stores do not touch the
+// signature seam, so these run in the node-crypto project only. Keys are what the verifier passes
+// (src/checks/replay.ts: JSON of use, issuer, jti), with random jtis.
+
+const SKIP = IS_NODE_SEAM ? undefined : 'seam-independent: run with --project node-crypto';
+const replayKey = (jti: string) => JSON.stringify(['G', SERVICE, jti]);
+const LIVE = 1_000_000;
+/** Entry lifetime with the defaults: maxLifetime 300 s + 2 × clockTolerance 30 s (docs/replay-stores.md). */
+const LIFETIME_MS = 360_000;
+
+async function fillAndMeasure(name: string, create: () => ReplayStore): Promise<Record<string, string>> {
+  // The jtis (random 128-bit hex; flat strings, unlike randomUUID's, which V8 flattens later and so frees memory
+  // mid-measurement) are made beforehand and not counted; each key is built as the verifier builds it, per consume,
+  // so a store that keeps the key as given is charged for it and one that keeps a digest is not.
+  const jtis = Array.from({ length: LIVE }, () => randomBytes(16).toString('hex'));
+  const before = liveHeapBytes();
+  const store = create();
+  const now = Date.now();
+  const cpu = cpuUsage();
+  const start = performance.now();
+  for (let i = 0; i < LIVE; i++) {
+    // Spread over the entry lifetime, as a steady stream would be (none expires while measured: the replays below
+    // must still be live).
+    if (!(await store.consume(replayKey(jtis[i] as string), now + LIFETIME_MS - (i % 300) * 1000))) throw new Error(`${name}: a fresh key was refused`);
+  }
+  const seconds = (performance.now() - start) / 1000;
+  const used = cpuUsage(cpu);
+  const heap = liveHeapBytes() - before;
+  const replayStart = performance.now();
+  for (let i = 0; i < 100_000; i++) if (await store.consume(replayKey(jtis[i] as string), now + LIFETIME_MS)) throw new Error(`${name}: a replay was accepted`);
+  const replaySeconds = (performance.now() - replayStart) / 1000;
+  return {
+    store: name,
+    'live entries': formatCount(LIVE),
+    'heap (after GC)': formatBytes(heap),
+    'bytes / entry': formatCount(heap / LIVE),
+    'fresh consumes/s': formatCount(LIVE / seconds),
+    'CPU µs / consume': formatMicros((used.user + used.system) / LIVE),
+    'replays refused/s': formatCount(100_000 / replaySeconds),
+  };
+}
+
+report(
+  `replay stores: ${LIVE.toLocaleString('en-US')} live entries`,
+  async () => ({
+    rows: [
+      await fillAndMeasure('createMemoryReplayStore()', () => createMemoryReplayStore()),
+      await fillAndMeasure(`createLruReplayStore({ max: ${LIVE.toLocaleString('en-US')} })`, () => createLruReplayStore({ max: LIVE })),
+    ],
+    note:
+      'One consume at a time, awaited, as the verifier does; expiries spread over 60-360 s from now (the default entry lifetime is up to 360 s). ' +
+      'Heap is the JS heap growth after a full GC with every entry live: the store, and the keys it keeps (the LRU store keeps each key as given, the memory store a 22-character digest; the LRU store also allocates its arrays for max up front). ' +
+      'Replays: the first 100,000 keys again, each refused.',
+  }),
+  { skip: SKIP },
+);
+
+report(
+  'LRU replay store at max under a flood of fresh jtis',
+  async () => {
+    const max = 100_000;
+    let offset = 0;
+    const clock = { now: () => Date.now() + offset };
+    const before = liveHeapBytes();
+    const store = createLruReplayStore({ max, clock });
+    const expiresAt = clock.now() + 300_000;
+    for (let i = 0; i < max; i++) await store.consume(replayKey(`live-${i}`), expiresAt);
+    const rows: Record<string, string>[] = [];
+    const checkpoint = (phase: string, accepted: number, refused: number, latencies?: Float64Array) => {
+      const sorted = latencies?.sort();
+      rows.push({
+        phase,
+        'store size': formatCount(store.size),
+        accepted: formatCount(accepted),
+        'refused (503 STORE_FULL)': formatCount(refused),
+        'heap over empty (after GC)': formatBytes(liveHeapBytes() - before),
+        'µs / consume p50': sorted === undefined ? '' : formatMicros(percentile(sorted, 50)),
+        p99: sorted === undefined ? '' : formatMicros(percentile(sorted, 99)),
+        max: sorted === undefined ? '' : formatMicros(percentile(sorted, 100)),
+      });
+    };
+    checkpoint(`filled with ${max.toLocaleString('en-US')} live jtis`, max, 0);
+    let flooded = 0;
+    for (let round = 1; round <= 4; round++) {
+      const latencies = new Float64Array(250_000);
+      let accepted = 0;
+      let refused = 0;
+      const start = performance.now();
+      for (let i = 0; i < latencies.length; i++) {
+        const t = performance.now();
+        try {
+          if (await store.consume(replayKey(`flood-${flooded++}`), clock.now() + 300_000)) accepted++;
+        } catch (error) {
+          if (!isOAuthError(error) || error.code !== 'ERR_JWT_BEARER_REPLAY_STORE_FULL') throw error;
+          refused++;
+        }
+        latencies[i] = (performance.now() - t) * 1000;
+      }
+      const seconds = (performance.now() - start) / 1000;
+      checkpoint(`flood ${round}: ${formatCount(flooded)} fresh jtis so far, ${formatCount(latencies.length / seconds)} consumes/s`, accepted, refused, latencies);
+    }
+    offset += 301_000;
+    const acceptedAfter = (await store.consume(replayKey('after-expiry'), clock.now() + 300_000)) ? 1 : 0;
+    checkpoint('clock + 301 s: live entries expired, a fresh jti', acceptedAfter, 1 - acceptedAfter);
+    return {
+      rows,
+      note: 'The store never evicts a live entry: full of them, it refuses (fail closed) and memory stays flat. Its full scan for expired entries runs at most once a second, which is the max column.',
+    };
+  },
+  { skip: SKIP },
+);
+
+// Consumes per second, 1,000 per call, each awaited; entries expire after 2 s so the stores stay at a steady size.
+let counter = 0;
+const floorSet = new Set<string>();
+const memoryStore = createMemoryReplayStore();
+const lruStore = createLruReplayStore({ max: 10_000_000 });
+const BATCH = 1000;
+benchGroup(
+  'replay consume (fresh jtis, 1 in flight)',
+  [
+    {
+      name: 'floor: Set.has + Set.add of the key',
+      fn: () => {
+        if (floorSet.size > LIVE) floorSet.clear();
+        for (let i = 0; i < BATCH; i++) {
+          const key = replayKey(`k${counter++}`);
+          if (floorSet.has(key)) throw new Error('replay');
+          floorSet.add(key);
+        }
+      },
+      ops: BATCH,
+    },
+    {
+      name: 'createMemoryReplayStore().consume',
+      fn: async () => {
+        const expiresAt = Date.now() + 2000;
+        for (let i = 0; i < BATCH; i++) if (!(await memoryStore.consume(replayKey(`k${counter++}`), expiresAt))) throw new Error('refused');
+      },
+      ops: BATCH,
+    },
+    {
+      name: 'createLruReplayStore({ max: 10,000,000 }).consume',
+      fn: async () => {
+        const expiresAt = Date.now() + 2000;
+        for (let i = 0; i < BATCH; i++) if (!(await lruStore.consume(replayKey(`k${counter++}`), expiresAt))) throw new Error('refused');
+      },
+      ops: BATCH,
+    },
+  ],
+  { baselines: [{ label: 'Set', name: 'floor: Set.has + Set.add of the key' }], skip: SKIP },
+);
+
+async function redisRows(): Promise<{ rows: Record<string, string>[]; note: string }> {
+  const server = await startRedisServer();
+  const admin = createClient({ url: server.url });
+  admin.on('error', () => {});
+  await admin.connect();
+  const redisCpu = async () => {
+    const info = await admin.info('cpu');
+    const read = (name: string) => Number(new RegExp(`${name}:([\\d.]+)`).exec(info)?.[1] ?? 0);
+    return (read('used_cpu_user') + read('used_cpu_sys')) * 1e6;
+  };
+  const usedMemory = async () => Number(/used_memory:(\d+)/.exec(await admin.info('memory'))?.[1] ?? Number.NaN);
+  const rows: Record<string, string>[] = [];
+  try {
+    for (const flavour of ['node-redis', 'ioredis'] as const satisfies readonly ClientFlavour[]) {
+      const connection = await connectClient(flavour, server.url);
+      const store = createRedisReplayStore({ client: connection.client });
+      let n = 0;
+      const run = async (inFlight: number, total: number) => {
+        const expiresAt = Date.now() + 60_000;
+        const node = cpuUsage();
+        const redis = await redisCpu();
+        const start = performance.now();
+        await Promise.all(
+          Array.from({ length: inFlight }, async () => {
+            for (let i = 0; i < total / inFlight; i++) if (!(await store.consume(replayKey(`${flavour}-${n++}`), expiresAt))) throw new Error('refused');
+          }),
+        );
+        const seconds = (performance.now() - start) / 1000;
+        const nodeUsed = cpuUsage(node);
+        const redisUsed = (await redisCpu()) - redis;
+        return { rate: total / seconds, nodeCpu: (nodeUsed.user + nodeUsed.system) / total, redisCpu: redisUsed / total };
+      };
+      await run(16, 4000); // warm the connection and code
+      for (const inFlight of [1, 16]) {
+        const results = [];
+        for (let round = 0; round < 3; round++) results.push(await run(inFlight, inFlight === 1 ? 3000 : 16_000));
+        results.sort((a, b) => a.rate - b.rate);
+        const median = results[1] as (typeof results)[number];
+        rows.push({
+          client: flavour,
+          'in flight': String(inFlight),
+          'consumes/s (median of 3)': formatCount(median.rate),
+          'Node CPU µs / consume': formatMicros(median.nodeCpu),
+          'redis-server CPU µs / consume': formatMicros(median.redisCpu),
+        });
+      }
+      await connection.close();
+    }
+    await admin.flushAll();
+    const before = await usedMemory();
+    const store = createRedisReplayStore({ client: admin });
+    const keys = 100_000;
+    const expiresAt = Date.now() + 600_000;
+    for (let batch = 0; batch < keys / 1000; batch++) {
+      await Promise.all(Array.from({ length: 1000 }, (_, i) => store.consume(replayKey(randomUUID() + String(batch * 1000 + i)), expiresAt)));
+    }
+    const perKey = ((await usedMemory()) - before) / keys;
+    return {
+      rows,
+      note: `SET <prefix><sha256> 1 NX PXAT through createRedisReplayStore on a private redis-server over loopback (its CPU from INFO cpu). Memory: ${formatCount(perKey)} bytes per live key (INFO used_memory growth over ${formatCount(keys)} keys, default prefix).`,
+    };
+  } finally {
+    admin.destroy();
+    await server.stop();
+  }
+}
+
+report('Redis replay store: 1 vs 16 consumes in flight', redisRows, { skip: SKIP ?? (REDIS_SKIP_REASON === undefined ? undefined : `redis-server not found: ${REDIS_SKIP_REASON}`) });
