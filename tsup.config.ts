@@ -23,10 +23,9 @@ const library = {
 
 export default defineConfig([
   {
-    // Runtime-agnostic build (WebCrypto): browsers, Deno, Bun, Workers, bundlers. The Redis store is a subpath
-    // (jwt-bearer-grant/redis): Web Crypto and timers only, so it stays neutral too.
+    // Runtime-agnostic build (WebCrypto): browsers, Deno, Bun, Workers, bundlers.
     ...library,
-    entry: { index: 'src/index.ts', redis: 'src/redis/index.ts' },
+    entry: { index: 'src/index.ts' },
     dts: true,
     platform: 'neutral',
   },
@@ -40,11 +39,12 @@ export default defineConfig([
     esbuildPlugins: [nodeSignatureSeam],
   },
   {
-    // Framework adapters: jwt-bearer-grant/express, /koa and /fastify for Node. They import the core by the
-    // package's own name, kept external, so an app and its adapter share one copy of the core, and Node's "node"
-    // condition picks the node:crypto build for both. The frameworks themselves are only imported as types.
+    // Node subpaths: the framework adapters (jwt-bearer-grant/express, /koa, /fastify) and the Redis replay store
+    // (jwt-bearer-grant/redis, hashing keys with node:crypto). They import the core by the package's own name,
+    // kept external, so an app and its adapter share one copy of the core, and Node's "node" condition picks the
+    // node:crypto build for both. The frameworks and Redis clients themselves are only imported as types.
     ...library,
-    entry: { express: 'src/adapters/express.ts', koa: 'src/adapters/koa.ts', fastify: 'src/adapters/fastify.ts' },
+    entry: { express: 'src/adapters/express.ts', koa: 'src/adapters/koa.ts', fastify: 'src/adapters/fastify.ts', redis: 'src/redis/index.ts' },
     dts: true,
     platform: 'node',
     target: 'node20',

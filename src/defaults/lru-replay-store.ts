@@ -15,18 +15,35 @@ export interface LruReplayStoreOptions {
 /**
  * A bounded in-process {@link ReplayStore} on `lru-cache`. It never evicts an unexpired entry (that would let
  * the evicted assertion be replayed): when it is full of live entries it FAILS CLOSED, refusing new ones with
- * `ERR_JWT_BEARER_REPLAY_STORE_FULL` (503) until entries expire (SPEC F2). Expired entries are dropped.
+ * `ERR_JWT_BEARER_REPLAY_STORE_FULL` (503) until entries expire (SPEC F2). When full, each consume drops the
+ * expired ones among the 64 oldest entries (bounded work: no full scan, no event-loop stall); an expired entry
+ * deeper in the cache is dropped once it reaches the old end, so size `max` with headroom.
  *
  * @throws TypeError for a `max` that is not a whole number from 1 to 10,000,000.
  */
+/** How many of the oldest entries a full store examines per consume. */
+const SCAN_WHEN_FULL = 64;
+
 export function createLruReplayStore(options: LruReplayStoreOptions): ReplayStore & { readonly size: number } {
   const max = options?.max;
   if (typeof max !== 'number' || !Number.isInteger(max) || max < 1 || max > 10_000_000) {
     throw new TypeError('createLruReplayStore options.max: must be a whole number from 1 to 10,000,000');
   }
   const clock = clockOption(options.clock, 'createLruReplayStore options.clock');
-  const cache = new LRUCache<string, true>({ max, ttlAutopurge: false, perf: clock, ttlResolution: 0 });
-  let lastPurge = Number.NEGATIVE_INFINITY;
+  // allowStale lets rkeys() show expired entries so they can be found and dropped; has() never counts them.
+  const cache = new LRUCache<string, true>({ max, ttlAutopurge: false, perf: clock, ttlResolution: 0, allowStale: true });
+
+  // When full, look at the oldest entries (insertion order: recency is never updated) and drop the expired ones.
+  // Bounded work per call, so a flood at capacity never stalls the event loop with a full scan.
+  function dropOldestExpired(): void {
+    const oldest: string[] = [];
+    for (const key of cache.rkeys()) {
+      oldest.push(key);
+      if (oldest.length === SCAN_WHEN_FULL) break;
+    }
+    for (const key of oldest) if (!cache.has(key)) cache.delete(key);
+  }
+
   return {
     get size() {
       return cache.size;
@@ -34,11 +51,7 @@ export function createLruReplayStore(options: LruReplayStoreOptions): ReplayStor
     async consume(key, expiresAt) {
       const now = clock.now();
       if (cache.has(key)) return false;
-      if (cache.size >= max && now - lastPurge >= 1000) {
-        // A full scan, at most once a second, so a flood at capacity costs O(1) per call.
-        lastPurge = now;
-        cache.purgeStale();
-      }
+      if (cache.size >= max) dropOldestExpired();
       // SPEC F2: full of live entries means refusing, never evicting a jti that could still be replayed.
       if (cache.size >= max) throw new OAuthError('ERR_JWT_BEARER_REPLAY_STORE_FULL', { detail: `${max} live entries` });
       cache.set(key, true, { ttl: Math.max(1, expiresAt - now), start: now });

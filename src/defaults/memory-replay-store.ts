@@ -11,7 +11,7 @@ export interface MemoryReplayStoreOptions {
 
 /**
  * An in-process {@link ReplayStore}: a Set of live keys plus expiry buckets of one second, so expired entries are
- * dropped in O(expired) as time passes. Keys are held as a 106-bit digest (22 characters) rather than as given, so
+ * dropped in O(expired) as time passes. Keys are held as a 106-bit digest (20 characters) rather than as given, so
  * a live entry costs about 65 bytes whatever the issuer and jti lengths: a million live entries fit in ~65 MB.
  * A digest collision could only make a fresh assertion look replayed (refused), never accept a replay.
  * Entries are kept THROUGH their `expiresAt` (and up to one second longer). Unbounded: only assertions that
