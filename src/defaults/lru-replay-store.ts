@@ -15,9 +15,10 @@ export interface LruReplayStoreOptions {
 /**
  * A bounded in-process {@link ReplayStore} on `lru-cache`. It never evicts an unexpired entry (that would let
  * the evicted assertion be replayed): when it is full of live entries it FAILS CLOSED, refusing new ones with
- * `ERR_JWT_BEARER_REPLAY_STORE_FULL` (503) until entries expire (SPEC F2). When full, each consume drops the
- * expired ones among the 64 oldest entries (bounded work: no full scan, no event-loop stall); an expired entry
- * deeper in the cache is dropped once it reaches the old end, so size `max` with headroom.
+ * `ERR_JWT_BEARER_REPLAY_STORE_FULL` (503) until entries expire (SPEC F2). When full, each consume drops up to
+ * 64 expired entries from the old end, stopping at the first live one (bounded work: no full scan, no
+ * event-loop stall); an expired entry behind a live older one waits until it reaches the old end, so size `max`
+ * with headroom.
  *
  * @throws TypeError for a `max` that is not a whole number from 1 to 10,000,000.
  */
@@ -33,15 +34,16 @@ export function createLruReplayStore(options: LruReplayStoreOptions): ReplayStor
   // allowStale lets rkeys() show expired entries so they can be found and dropped; has() never counts them.
   const cache = new LRUCache<string, true>({ max, ttlAutopurge: false, perf: clock, ttlResolution: 0, allowStale: true });
 
-  // When full, look at the oldest entries (insertion order: recency is never updated) and drop the expired ones.
-  // Bounded work per call, so a flood at capacity never stalls the event loop with a full scan.
+  // When full, drop expired entries from the old end (insertion order: recency is never updated), stopping at
+  // the first live one or after SCAN_WHEN_FULL: bounded work per call, so a flood at capacity never stalls the
+  // event loop with a full scan. Entries live about as long as each other, so the oldest expire first.
   function dropOldestExpired(): void {
-    const oldest: string[] = [];
+    const expired: string[] = [];
     for (const key of cache.rkeys()) {
-      oldest.push(key);
-      if (oldest.length === SCAN_WHEN_FULL) break;
+      if (cache.has(key) || expired.length === SCAN_WHEN_FULL) break;
+      expired.push(key);
     }
-    for (const key of oldest) if (!cache.has(key)) cache.delete(key);
+    for (const key of expired) cache.delete(key);
   }
 
   return {
