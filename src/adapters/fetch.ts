@@ -1,4 +1,5 @@
 import { handleTokenRequest, type TokenEndpointOptions } from 'jwt-bearer-grant';
+import { readCappedStream } from '../lib/read-capped.js';
 import { BODY_TOO_LARGE, compileHandlerOptions, toBodyTooLargeResponse, type TokenHandlerOptions } from './handler-options.js';
 
 /** A fetch-API handler: a Web `Request` in, a Web `Response` out. */
@@ -7,31 +8,12 @@ export type FetchTokenHandler = (request: Request) => Promise<Response>;
 export type { TokenHandlerOptions } from './handler-options.js';
 
 // Reads the body as bytes with a cap, counting as it goes (a chunked body has no Content-Length). Past the cap it
-// stops reading; the runtime discards the rest. A body another reader already used is `undefined` (no body).
+// stops reading and cancels the rest. A body another reader already used is `undefined` (no body).
 async function readBody(request: Request, maxBodySize: number): Promise<Uint8Array | undefined | typeof BODY_TOO_LARGE> {
   if (request.bodyUsed) return undefined;
   if (request.body === null) return new Uint8Array(0);
   if (Number(request.headers.get('content-length')) > maxBodySize) return BODY_TOO_LARGE;
-  const reader = request.body.getReader();
-  const chunks: Uint8Array[] = [];
-  let size = 0;
-  for (;;) {
-    const { done, value } = await reader.read();
-    if (done) break;
-    size += value.byteLength;
-    if (size > maxBodySize) {
-      reader.releaseLock();
-      return BODY_TOO_LARGE;
-    }
-    chunks.push(value);
-  }
-  const body = new Uint8Array(size);
-  let offset = 0;
-  for (const chunk of chunks) {
-    body.set(chunk, offset);
-    offset += chunk.byteLength;
-  }
-  return body;
+  return (await readCappedStream(request.body, maxBodySize)) ?? BODY_TOO_LARGE;
 }
 
 /**

@@ -1,3 +1,4 @@
+import { readClock } from '../checks/time.js';
 import { LRUCache } from 'lru-cache';
 import { OAuthError } from '../errors.js';
 import { toJwksVersion, type JwksVersion } from '../lib/jwks-version.js';
@@ -83,19 +84,6 @@ function lastFailure(source: Source, href: string): OAuthError {
   return resolverFailed(href, `the last fetch failed, retried after the cooldown (${source.failure?.detail ?? ''})`, source.failure?.cause);
 }
 
-function readNow(clock: Clock): number {
-  let now: unknown;
-  try {
-    now = clock.now();
-  } catch (cause) {
-    throw new OAuthError('ERR_JWT_BEARER_CLOCK_FAILED', { detail: 'remote JWKS resolver: clock.now() threw', cause });
-  }
-  // A NaN clock would make every cache look fresh forever.
-  if (typeof now !== 'number' || !Number.isFinite(now)) {
-    throw new OAuthError('ERR_JWT_BEARER_CLOCK_FAILED', { detail: 'remote JWKS resolver: clock.now() is not a finite number' });
-  }
-  return now;
-}
 
 /**
  * A {@link ClientKeyResolver} that fetches each issuer's keys from its JWKS URL, through jose's remote JWKS
@@ -194,7 +182,7 @@ export function createRemoteJwksResolver(options: RemoteJwksResolverOptions): Re
     try {
       const version = await toJwksVersion(await source.fetch());
       if (source.version?.fingerprint !== version.fingerprint) source.version = version;
-      source.fetchedAt = readNow(clock);
+      source.fetchedAt = readClock(clock);
       source.failure = undefined;
     } catch (cause) {
       source.failure = { detail: cause instanceof OAuthError ? (cause.detail ?? cause.code) : (cause as Error).message, cause };
@@ -217,7 +205,7 @@ export function createRemoteJwksResolver(options: RemoteJwksResolverOptions): Re
   };
 
   const currentVersion = async (source: Source, href: string, context: KeyResolutionContext): Promise<JwksVersion> => {
-    const now = readNow(clock);
+    const now = readClock(clock);
     const coolingDown = source.lastAttemptAt !== undefined && now - source.lastAttemptAt < cooldownMs && now >= source.lastAttemptAt;
     const age = source.fetchedAt === undefined ? Number.POSITIVE_INFINITY : now - source.fetchedAt;
     // Stale trust is no trust: past cacheMaxAge (or with a clock gone backwards) the set must be fetched again.

@@ -1,3 +1,4 @@
+import { readCappedStream } from './read-capped.js';
 import { createRemoteJWKSet, customFetch, type FetchImplementation } from 'jose';
 
 /** How one JWKS URL is fetched. */
@@ -25,26 +26,8 @@ async function readCapped(response: Response, max: number): Promise<Uint8Array<A
     throw new JwksFetchError(`the response is larger than ${max} bytes`);
   }
   if (response.body === null) return new Uint8Array();
-  const reader = response.body.getReader();
-  const chunks: Uint8Array[] = [];
-  let total = 0;
-  for (;;) {
-    const { done, value } = await reader.read();
-    if (done) break;
-    total += value.byteLength;
-    // Counted as it streams: a missing or lying Content-Length cannot make us buffer more.
-    if (total > max) {
-      await reader.cancel().catch(() => undefined);
-      throw new JwksFetchError(`the response is larger than ${max} bytes`);
-    }
-    chunks.push(value);
-  }
-  const body = new Uint8Array(total);
-  let offset = 0;
-  for (const chunk of chunks) {
-    body.set(chunk, offset);
-    offset += chunk.byteLength;
-  }
+  const body = await readCappedStream(response.body, max);
+  if (body === undefined) throw new JwksFetchError(`the response is larger than ${max} bytes`);
   return body;
 }
 
