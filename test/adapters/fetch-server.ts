@@ -8,11 +8,24 @@ function toRequest(req: IncomingMessage, origin: string): Request {
   for (let i = 0; i < req.rawHeaders.length; i += 2) headers.append(req.rawHeaders[i] as string, req.rawHeaders[i + 1] as string);
   const method = req.method ?? 'GET';
   if (method === 'GET' || method === 'HEAD') return new Request(new URL(req.url ?? '/', origin), { method, headers });
+  // A consumer may cancel the stream (the adapter does past its size cap): from then on, drop what still arrives,
+  // as Bun.serve, Deno.serve and Workers do.
+  let cancelled = false;
   const body = new ReadableStream<Uint8Array>({
     start(controller) {
-      req.on('data', (chunk: Buffer) => controller.enqueue(new Uint8Array(chunk)));
-      req.on('end', () => controller.close());
-      req.on('error', (error) => controller.error(error));
+      req.on('data', (chunk: Buffer) => {
+        if (!cancelled) controller.enqueue(new Uint8Array(chunk));
+      });
+      req.on('end', () => {
+        if (!cancelled) controller.close();
+      });
+      req.on('error', (error) => {
+        if (!cancelled) controller.error(error);
+      });
+    },
+    cancel() {
+      cancelled = true;
+      req.resume();
     },
   });
   return new Request(new URL(req.url ?? '/', origin), { method, headers, body, duplex: 'half' } as RequestInit);
