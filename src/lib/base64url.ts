@@ -32,7 +32,24 @@ const ASCII = /^[\x00-\x7f]*$/;
  */
 export function decodeBase64urlText(text: string): string {
   const binary = atob(text.replace(/-/g, '+').replace(/_/g, '/'));
-  return ASCII.test(binary) ? binary : utf8.decode(Uint8Array.from(binary, (c) => c.charCodeAt(0)));
+  return ASCII.test(binary) ? binary : utf8.decode(binaryToBytes(binary));
+}
+
+/**
+ * Decodes standard base64 (RFC 4648 §4: PEM bodies, `x5c` entries, Basic credentials) to bytes.
+ * @throws DOMException (InvalidCharacterError) for text that is not base64.
+ */
+export function decodeBase64(text: string): Uint8Array {
+  return binaryToBytes(atob(text));
+}
+
+/** UTF-8 text held by standard base64 bytes. @throws for text that is not base64 or bytes that are not UTF-8. */
+export function decodeBase64Text(text: string): string {
+  return utf8.decode(decodeBase64(text));
+}
+
+function binaryToBytes(binary: string): Uint8Array {
+  return Uint8Array.from(binary, (c) => c.charCodeAt(0));
 }
 
 /** Decodes base64url that already passed {@link isCanonicalBase64url}. */

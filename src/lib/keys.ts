@@ -1,7 +1,7 @@
 import { importJWK, importSPKI, importX509, type JWK } from 'jose';
 import { DEFAULT_ALGORITHMS, HMAC_ALGORITHMS } from '../constants.js';
 import type { Jwk, TrustedKey } from '../ports/client-key-resolver.js';
-import { decodeBase64url, encodeBase64url, isCanonicalBase64url } from './base64url.js';
+import { decodeBase64, decodeBase64url, encodeBase64url, isCanonicalBase64url } from './base64url.js';
 import { bitLength, describeCertificate, describeSpki, type SpkiInfo } from './der.js';
 import { readX5c } from './x5c.js';
 
@@ -96,7 +96,7 @@ function decodePem(pem: string, path: string): { label: string; der: Uint8Array 
     fail(path, `PEM "${label}" is not supported; use "PUBLIC KEY" (SPKI) or "CERTIFICATE"`);
   }
   try {
-    return { label, der: Uint8Array.from(atob(body.replace(/\s+/g, '')), (c) => c.charCodeAt(0)) };
+    return { label, der: decodeBase64(body.replace(/\s+/g, '')) };
   } catch {
     return fail(path, 'PEM body is not valid base64');
   }
@@ -196,7 +196,7 @@ function describeJwk(jwk: Jwk, path: string): KeyDescriptor {
       break;
     case 'oct': {
       // RFC 7518 §3.2: a shared secret is only ever an explicit, single-algorithm HMAC key of full strength.
-      if (alg === undefined || !(HMAC_ALGORITHMS as readonly string[]).includes(alg)) {
+      if (alg === undefined || !isHmacAlgorithm(alg)) {
         fail(path, 'an "oct" JWK needs "alg" set to HS256, HS384 or HS512');
       }
       const bytes = requireBase64url(jwk, 'k', path).length;

@@ -1,5 +1,5 @@
 import type { Jwk } from '../ports/client-key-resolver.js';
-import { decodeBase64url, isCanonicalBase64url } from './base64url.js';
+import { decodeBase64, decodeBase64url, isCanonicalBase64url } from './base64url.js';
 import { describeCertificate, stripLeadingZeros, type CertificateInfo, type SpkiInfo } from './der.js';
 
 /** The first certificate of a JWK's `x5c`, read and checked against the JWK's own key. */
@@ -51,7 +51,7 @@ function matchesJwk(spki: SpkiInfo, jwk: Jwk): boolean {
 function base64ToBytes(text: string): Uint8Array | undefined {
   // RFC 7517 §4.7: each entry is base64 (RFC 4648 §4, not base64url) of a DER certificate.
   try {
-    return Uint8Array.from(atob(text), (c) => c.charCodeAt(0));
+    return decodeBase64(text);
   } catch {
     return undefined;
   }

@@ -1,12 +1,11 @@
 import type { AuthenticatedClient, ClientSecretCredentials, SecretClient } from '../client.js';
 import { portFailure } from '../checks/port-failure.js';
 import { isOAuthError, OAuthError } from '../errors.js';
+import { decodeBase64Text } from '../lib/base64url.js';
 import type { CompiledOptions } from '../options.js';
 import { checkClientAssertion, type PendingClient } from '../pipeline/client-assertion.js';
 import type { FormParameters } from './parse-form.js';
 import { readHeader, type RequestHeaders } from './read-header.js';
-
-const utf8 = new TextDecoder('utf-8', { fatal: true });
 
 function malformed(detail: string): never {
   throw new OAuthError('ERR_JWT_BEARER_CLIENT_AUTH_MALFORMED', { detail });
@@ -30,7 +29,7 @@ export function parseBasicCredentials(authorization: string): { clientId: string
   if (match === null) return malformed('the Authorization header is not Basic credentials');
   let decoded: string;
   try {
-    decoded = utf8.decode(Uint8Array.from(atob(match[1] as string), (c) => c.charCodeAt(0)));
+    decoded = decodeBase64Text(match[1] as string);
   } catch {
     return malformed('Basic credentials are not base64 UTF-8');
   }
