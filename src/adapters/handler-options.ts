@@ -1,3 +1,4 @@
+import { readWholeNumber } from '../lib/option-numbers.js';
 import { OAuthError, type TokenEndpointResponse } from 'jwt-bearer-grant';
 
 /**
@@ -39,10 +40,8 @@ export function compileHandlerOptions<Request>(
 ): CompiledHandlerOptions<Request> {
   if (options === undefined) return { maxBodySize: DEFAULT_MAX_BODY_SIZE, onResponse: undefined };
   if (typeof options !== 'object' || options === null) throw new TypeError(`${name} handlerOptions: must be an object`);
-  const { maxBodySize = DEFAULT_MAX_BODY_SIZE, onResponse } = options;
-  if (!Number.isInteger(maxBodySize) || maxBodySize < 1024 || maxBodySize > 1_048_576) {
-    throw new TypeError(`${name} handlerOptions.maxBodySize: must be a whole number of bytes from 1024 to 1048576`);
-  }
+  const { onResponse } = options;
+  const maxBodySize = readWholeNumber(options.maxBodySize, `${name} handlerOptions.maxBodySize (bytes)`, DEFAULT_MAX_BODY_SIZE, 1024, 1_048_576);
   if (onResponse !== undefined && typeof onResponse !== 'function') {
     throw new TypeError(`${name} handlerOptions.onResponse: must be a function`);
   }

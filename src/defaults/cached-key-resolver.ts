@@ -1,6 +1,6 @@
 import { LRUCache } from 'lru-cache';
 import { OAuthError } from '../errors.js';
-import { readSeconds, readWholeNumber } from '../lib/resolver-options.js';
+import { readSeconds, readWholeNumber } from '../lib/option-numbers.js';
 import { prepareTrustedIssuer } from '../lib/trusted-issuer.js';
 import type { ClientKeyResolver, KeyResolutionContext, TrustedIssuer } from '../ports/client-key-resolver.js';
 import type { Clock } from '../ports/clock.js';

@@ -2,6 +2,7 @@ import { LRUCache } from 'lru-cache';
 import { OAuthError } from '../errors.js';
 import type { Clock } from '../ports/clock.js';
 import type { ReplayStore } from '../ports/replay-store.js';
+import { readWholeNumber } from '../lib/option-numbers.js';
 import { clockOption } from './clocks.js';
 
 /** Options of {@link createLruReplayStore}. */
@@ -26,10 +27,8 @@ export interface LruReplayStoreOptions {
 const SCAN_WHEN_FULL = 64;
 
 export function createLruReplayStore(options: LruReplayStoreOptions): ReplayStore & { readonly size: number } {
-  const max = options?.max;
-  if (typeof max !== 'number' || !Number.isInteger(max) || max < 1 || max > 10_000_000) {
-    throw new TypeError('createLruReplayStore options.max: must be a whole number from 1 to 10,000,000');
-  }
+  if (options?.max === undefined) throw new TypeError('createLruReplayStore options.max: required (a whole number from 1 to 10000000)');
+  const max = readWholeNumber(options.max, 'createLruReplayStore options.max', 0, 1, 10_000_000);
   const clock = clockOption(options.clock, 'createLruReplayStore options.clock');
   // allowStale lets rkeys() show expired entries so they can be found and dropped; has() never counts them.
   const cache = new LRUCache<string, true>({ max, ttlAutopurge: false, perf: clock, ttlResolution: 0, allowStale: true });

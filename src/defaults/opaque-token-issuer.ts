@@ -1,6 +1,7 @@
 import { randomToken } from '../lib/random.js';
 import type { Clock } from '../ports/clock.js';
 import type { TokenIssuer, TokenRequestContext } from '../ports/token-issuer.js';
+import { readWholeNumber } from '../lib/option-numbers.js';
 import { clockOption } from './clocks.js';
 
 /** What an opaque token stands for: hand it to `save` and look it up when the token is presented. */
@@ -34,10 +35,7 @@ export interface OpaqueTokenIssuerOptions {
  * @throws TypeError for an `expiresIn` outside 1-86400 or a `save` that is not a function.
  */
 export function createOpaqueTokenIssuer(options: OpaqueTokenIssuerOptions = {}): TokenIssuer {
-  const expiresIn = options.expiresIn ?? 3600;
-  if (!Number.isInteger(expiresIn) || expiresIn < 1 || expiresIn > 86_400) {
-    throw new TypeError('createOpaqueTokenIssuer options.expiresIn: must be a whole number of seconds from 1 to 86400');
-  }
+  const expiresIn = readWholeNumber(options.expiresIn ?? undefined, 'createOpaqueTokenIssuer options.expiresIn (seconds)', 3600, 1, 86_400);
   if (options.save !== undefined && typeof options.save !== 'function') throw new TypeError('createOpaqueTokenIssuer options.save: must be a function');
   const clock = clockOption(options.clock, 'createOpaqueTokenIssuer options.clock');
   return {

@@ -2,24 +2,6 @@ import type { IssuerPolicy } from '../ports/client-key-resolver.js';
 import { isHmacAlgorithm } from './keys.js';
 import { checkPolicySchema } from './trusted-issuer.js';
 
-/** An optional duration in seconds within [min, max], or its default. @throws TypeError naming `path`. */
-export function readSeconds(value: unknown, path: string, fallback: number, min: number, max: number): number {
-  if (value === undefined) return fallback;
-  if (typeof value !== 'number' || !Number.isFinite(value) || value < min || value > max) {
-    throw new TypeError(`${path}: must be a number of seconds from ${min} to ${max}`);
-  }
-  return value;
-}
-
-/** An optional whole number within [min, max], or its default. @throws TypeError naming `path`. */
-export function readWholeNumber(value: unknown, path: string, fallback: number, min: number, max: number): number {
-  if (value === undefined) return fallback;
-  if (typeof value !== 'number' || !Number.isInteger(value) || value < min || value > max) {
-    throw new TypeError(`${path}: must be a whole number from ${min} to ${max}`);
-  }
-  return value;
-}
-
 /**
  * Validates the policy of an issuer whose keys come from elsewhere (a JWKS URL) with the same rules as a
  * configured trusted issuer, and returns it as canonical JSON (equal policies, equal strings).

@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import { clockOption } from '../defaults/clocks.js';
+import { readWholeNumber } from '../lib/option-numbers.js';
 import type { Clock } from '../ports/clock.js';
 import type { ReplayStore } from '../ports/replay-store.js';
 
@@ -96,10 +97,7 @@ export function createRedisReplayStore(options: RedisReplayStoreOptions): Replay
     throw new TypeError('createRedisReplayStore options.prefix: must be a string of at most 256 characters');
   }
   const clock = clockOption(options.clock, 'createRedisReplayStore options.clock');
-  const timeoutMs = options.timeoutMs === undefined ? DEFAULT_TIMEOUT_MS : options.timeoutMs;
-  if (typeof timeoutMs !== 'number' || !Number.isInteger(timeoutMs) || timeoutMs < 1 || timeoutMs > 60_000) {
-    throw new TypeError('createRedisReplayStore options.timeoutMs: must be a whole number of milliseconds from 1 to 60,000');
-  }
+  const timeoutMs = readWholeNumber(options.timeoutMs, 'createRedisReplayStore options.timeoutMs (milliseconds)', DEFAULT_TIMEOUT_MS, 1, 60_000);
   const call = client.call;
   const set = client.set;
 
