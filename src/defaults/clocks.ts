@@ -23,7 +23,8 @@ export interface FakeClock extends Clock {
   set(time: number | Date): void;
 }
 
-function toMs(time: number | Date, what: string): number {
+/** Epoch milliseconds of a Date or a number. @throws TypeError naming `what` for anything not finite. */
+export function toMs(time: number | Date, what: string): number {
   const ms = time instanceof Date ? time.getTime() : time;
   if (typeof ms !== 'number' || !Number.isFinite(ms)) throw new TypeError(`${what}: must be a finite number of milliseconds or a valid Date`);
   return ms;

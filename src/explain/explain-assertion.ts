@@ -1,3 +1,4 @@
+import { toMs } from '../defaults/clocks.js';
 import { readClock } from '../checks/time.js';
 import { JWT_BEARER_CLIENT_ASSERTION_TYPE } from '../constants.js';
 import { isOAuthError, type OAuthError } from '../errors.js';
@@ -63,12 +64,6 @@ async function dryRun(assertion: string, use: 'grant' | 'client', config: Compil
   }
 }
 
-function toEpochMs(now: Date | number): number {
-  const ms = now instanceof Date ? now.getTime() : now;
-  if (typeof ms !== 'number' || !Number.isFinite(ms)) throw new TypeError('explainAssertion settings.now: must be a valid Date or epoch milliseconds');
-  return ms;
-}
-
 /**
  * Explains why an assertion would be accepted or refused: every rule of the pipeline, in order, with pass, fail
  * or skip and the exact reason ("exp is 41 s in the past, tolerance 30 s"; "aud 'https://as.example.com/'
@@ -106,7 +101,7 @@ export async function explainAssertion(
   if (use !== 'grant' && use !== 'client') throw new TypeError("explainAssertion settings.use: must be 'grant' or 'client'");
   const config = compileOptions(options);
   const resolver = requirePort(config, use === 'grant' ? 'keyResolver' : 'clientKeyResolver');
-  const nowMs = settings.now === undefined ? readClock(config.clock) : toEpochMs(settings.now);
+  const nowMs = settings.now === undefined ? readClock(config.clock) : toMs(settings.now, 'explainAssertion settings.now');
 
   const steps = new StepRecorder(use);
   const decoded = await judgeAssertion({ assertion, use, config, resolver, nowMs, scope: settings.scope }, steps);
