@@ -12,12 +12,11 @@ import { NODE_ALGORITHMS, toKeyObject, type NodeAlgorithm } from './node-jws.nod
  * @throws TypeError for an algorithm this seam does not know (callers allowlist algorithms first).
  */
 export async function verifySignature(compact: string, key: VerifyKey, alg: string): Promise<boolean> {
-  const dot = compact.lastIndexOf('.');
-  // The compact form is ASCII (checked before): one latin1 copy, viewed up to the last dot.
-  const data = Buffer.from(compact, 'latin1').subarray(0, dot);
-  const signature = Buffer.from(compact.slice(dot + 1), 'base64url');
   const params = NODE_ALGORITHMS[alg];
   if (params === undefined) throw new TypeError(`unsupported alg ${alg}`);
+  const dot = compact.lastIndexOf('.');
+  const data = writeSigningInput(compact, dot);
+  const signature = writeSignature(compact, dot);
   if (key instanceof Uint8Array) {
     if (params.kind !== 'hmac') return false;
     const expected = createHmac(params.hash, key).update(data).digest();
@@ -30,7 +29,8 @@ export async function verifySignature(compact: string, key: VerifyKey, alg: stri
   try {
     switch (params.kind) {
       case 'rsa':
-        return verify(params.hash, data, { key: keyObject, padding: constants.RSA_PKCS1_PADDING }, signature);
+        // PKCS #1 v1.5 is node:crypto's padding for an RSA key: the KeyObject alone says it.
+        return verify(params.hash, data, keyObject, signature);
       case 'pss':
         return verify(params.hash, data, { key: keyObject, padding: constants.RSA_PKCS1_PSS_PADDING, saltLength: params.bytes }, signature);
       case 'ecdsa':
@@ -43,6 +43,27 @@ export async function verifySignature(compact: string, key: VerifyKey, alg: stri
   } catch {
     return false;
   }
+}
+
+// Two buffers reused by every call: the bytes are written and checked synchronously, with no await in between,
+// so no other verification can touch them meanwhile (a worker thread loads its own copy of this module). A fresh
+// pair of small Buffers per call costs more than the copy (allocation, then garbage): ~2 µs of a ~20 µs RS256
+// check. Inputs larger than a buffer (the assertion cap allows 64 KiB) get their own allocation.
+const signingInput = Buffer.allocUnsafeSlow(16_384);
+const signatureBytes = Buffer.allocUnsafeSlow(1_024);
+
+// The compact form is ASCII (checked before), so latin1 writes its exact bytes: one per character.
+function writeSigningInput(compact: string, dot: number): Buffer {
+  if (dot > signingInput.length) return Buffer.from(compact.slice(0, dot), 'latin1');
+  signingInput.write(compact, 0, dot, 'latin1');
+  return signingInput.subarray(0, dot);
+}
+
+// Canonical base64url (checked before): 4 characters carry 3 bytes, so this bound never truncates.
+function writeSignature(compact: string, dot: number): Buffer {
+  const encoded = compact.slice(dot + 1);
+  if (Math.ceil((encoded.length * 3) / 4) > signatureBytes.length) return Buffer.from(encoded, 'base64url');
+  return signatureBytes.subarray(0, signatureBytes.write(encoded, 0, 'base64url'));
 }
 
 function fits(key: KeyObject, params: Exclude<NodeAlgorithm, { kind: 'hmac' }>): boolean {

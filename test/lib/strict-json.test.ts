@@ -10,6 +10,8 @@ describe('RFC 7515 §4 / SPEC J2: strict JSON objects', () => {
     refuses('{"a\\"b":1,"a\\"b":2}');
     refuses('{"x":{"k":1,"k":2}}');
     refuses('{"x":[{"k":1},{"k":1,"k":2}]}');
+    refuses('{"__proto__":1,"__proto__":2}');
+    refuses('{"a":[1,{"b":1}],"a":2}');
   });
 
   it('does not mistake escapes, values or other objects for duplicates', () => {
