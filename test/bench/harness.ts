@@ -15,6 +15,15 @@ export const SEAM: 'node:crypto' | 'WebCrypto' = process.env.SIGNATURE_SEAM === 
 /** True in the node-crypto project: benches that do not touch the seam run there only. */
 export const IS_NODE_SEAM = SEAM === 'node:crypto';
 
+// The package as users load it: dist/node/index.js through the package's `node` condition on the node:crypto
+// seam, dist/index.js on WebCrypto (`npm run bench` builds first). Benches time this bundle, not src/ through
+// vitest's module runner, which adds a cost to every call from one source module into another that the shipped
+// bundle does not have (~5 µs per verification).
+const DIST_ENTRY = IS_NODE_SEAM ? '../../dist/node/index.js' : '../../dist/index.js';
+
+/** The built library for this project's seam, typed as its source. */
+export const library = (await import(/* @vite-ignore */ DIST_ENTRY)) as typeof import('../../src/index.js');
+
 export interface BenchCase {
   name: string;
   /** One call. Declare it `async` when it awaits; a plain function is timed synchronously. */
