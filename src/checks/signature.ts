@@ -89,9 +89,11 @@ export async function checkSignature(
     });
   }
   // RFC 8725 §3.1: one key, one algorithm: type, curve and the key's own "alg" must fit the header "alg".
-  const usable = selected.filter((key) => isKeyCompatible(key, alg)).slice(0, MAX_KEYS_TRIED);
-  if (usable.length === 0) throw new OAuthError('ERR_JWT_BEARER_ALG_KEY_MISMATCH', { detail: `no matching key is usable with ${alg}` });
-  for (const key of usable) {
+  let tried = 0;
+  for (const key of selected) {
+    if (!isKeyCompatible(key, alg)) continue;
+    if (tried === MAX_KEYS_TRIED) break;
+    tried++;
     const imported = key.importedFor(alg) ?? (await importKey(key, alg));
     let valid: boolean;
     try {
@@ -101,5 +103,6 @@ export async function checkSignature(
     }
     if (valid) return;
   }
-  throw new OAuthError('ERR_JWT_BEARER_SIGNATURE_INVALID', { detail: `none of the ${usable.length} candidate key(s) verifies the signature` });
+  if (tried === 0) throw new OAuthError('ERR_JWT_BEARER_ALG_KEY_MISMATCH', { detail: `no matching key is usable with ${alg}` });
+  throw new OAuthError('ERR_JWT_BEARER_SIGNATURE_INVALID', { detail: `none of the ${tried} candidate key(s) verifies the signature` });
 }

@@ -17,11 +17,14 @@ export interface HttpTokenRequest {
   body: unknown;
 }
 
+const FORM_CONTENT_TYPE = 'application/x-www-form-urlencoded';
+
 // RFC 6749 §3.2 / Appendix B: the body is application/x-www-form-urlencoded, in UTF-8.
 function isFormContentType(value: string | undefined): boolean {
   if (value === undefined) return false;
+  if (value === FORM_CONTENT_TYPE) return true; // what clients almost always send, as is
   const [type = '', ...parameters] = value.split(';');
-  if (type.trim().toLowerCase() !== 'application/x-www-form-urlencoded') return false;
+  if (type.trim().toLowerCase() !== FORM_CONTENT_TYPE) return false;
   for (const parameter of parameters) {
     const [name = '', raw = ''] = parameter.split('=');
     const charset = raw.trim().replace(/^"|"$/g, '').toLowerCase();

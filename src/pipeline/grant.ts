@@ -40,7 +40,7 @@ export async function verifyGrant(
   const scope = config.authorizeScope === undefined ? grantStaticScope(issuer.scopes, requestedScope) : await grantScope(config, issuer.scopes, requestedScope, context);
 
   // The client's own assertion (if any) is spent only now that the grant passed too.
-  await beforeConsume?.();
+  if (beforeConsume !== undefined) await beforeConsume();
   // RFC 7523 §3 item 7: consume the jti only now that everything else passed; keep it until exp + tolerance.
   if (jti !== undefined && (issuer.singleUse ?? true)) {
     await consumeJti(config.replayStore, toReplayKey('grant', iss, jti), (exp + config.clockTolerance) * 1000);
