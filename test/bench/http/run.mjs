@@ -7,7 +7,7 @@
 // (process.cpuUsage of the child, read before and after the measured window), its CPU use, the load generator's
 // CPU use, and latency percentiles of every response. Loopback only; bounded in count and time; stops by itself.
 //
-// Options: --duration=10 --warmup=2 --connections=16 --pool=195000 --algs=ES256,RS256 --only=noop,bare,...
+// Options: --duration=10 --warmup=2 --connections=16 --pool=195000 --algs=ES256,RS256 --only=noop,bare,... --spin=N
 import { fork } from 'node:child_process';
 import { generateKeyPairSync, randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
@@ -38,6 +38,9 @@ const CONNECTIONS = number('connections', 16, 1, 256);
 // measurement, with room to spare.
 const POOL = number('pool', (DURATION + WARMUP + 1) * 15_000, 1000, 2_000_000);
 const ALGS = (argv.algs ?? 'ES256,RS256').split(',');
+// --spin=N adds a calibration server: the bare check plus N µs of busy CPU per request (set N to what the library
+// costs over the bare check in-process), to tell the library's own cost from what HTTP makes of any added cost.
+const SPIN = number('spin', 0, 0, 1000);
 for (const alg of ALGS) if (!['RS256', 'ES256', 'PS256', 'EdDSA'].includes(alg)) throw new Error(`--algs: unknown ${alg}`);
 
 // Each variant: its letter in the ratios, what it is, and which request body it takes.
@@ -53,11 +56,14 @@ const VARIANTS = [
   { id: 'handle-client-credentials', letter: 'g', label: 'node:http + handleTokenRequest, client_credentials + private_key_jwt', body: 'client' },
   { id: 'oidc-provider', letter: 'f', label: 'oidc-provider 8, client_credentials + private_key_jwt', body: 'client' },
 ];
+if (SPIN > 0) VARIANTS.splice(2, 0, { id: 'bare-spin', letter: 'a+', label: `node:http + bare node:crypto.verify + ${SPIN} µs busy CPU`, body: 'grant' });
 const only = argv.only === undefined ? undefined : new Set(argv.only.split(','));
 const selected = VARIANTS.filter((v) => only === undefined || only.has(v.id));
 
 const RATIOS = [
   ['b/a', 'b', 'a', 'handleTokenRequest vs bare signature check (node:http)'],
+  ['b/a+', 'b', 'a+', 'handleTokenRequest vs bare signature check plus the busy CPU (calibration)'],
+  ['a+/a', 'a+', 'a', 'bare signature check plus the busy CPU vs bare signature check'],
   ['c/c0', 'c', 'c0', 'fetch adapter vs bare signature check, both behind the Request/Response bridge'],
   ['c/a', 'c', 'a', 'fetch adapter behind the bridge vs bare signature check on node:http'],
   ["b'/b", "b'", 'b', 'WebCrypto build vs node:crypto build (handleTokenRequest)'],
@@ -226,7 +232,7 @@ async function load(port, seconds, nextBody) {
 async function runVariant(variant, alg, keys, pool, providerJwk) {
   let server;
   try {
-    server = await startServer({ variant: variant.id, alg, issuer: ISSUER, service: SERVICE, publicJwk: keys.publicJwk, providerJwk });
+    server = await startServer({ variant: variant.id, alg, issuer: ISSUER, service: SERVICE, publicJwk: keys.publicJwk, providerJwk, spin: SPIN });
   } catch (error) {
     return { skipped: `${error.message}${error.log ? `: ${error.log.trim().split('\n').slice(0, 3).join(' / ')}` : ''}` };
   }

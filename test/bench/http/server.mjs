@@ -110,6 +110,21 @@ const variants = {
   },
 
   // (b) node:http + handleTokenRequest (JWT bearer grant), node:crypto build.
+  async 'bare-spin'(config) {
+    const check = createBareCheck(config.alg, config.publicJwk);
+    return createServer(
+      nodeHandler(async (req, res) => {
+        const body = await readBody(req);
+        // Busy CPU on the main thread, as much per request as the library's own work in-process.
+        const until = performance.now() + config.spin / 1000;
+        while (performance.now() < until);
+        const ok = body !== undefined && check(new URLSearchParams(body.toString()).get('assertion'));
+        if (ok) res.writeHead(200, NO_STORE).end(tokenBody());
+        else res.writeHead(400, NO_STORE).end('{"error":"invalid_grant"}');
+      }),
+    );
+  },
+
   async handle(config) {
     const library = await import('jwt-bearer-grant');
     return handleTokenRequestServer(library, await libraryOptions(config, library));
