@@ -68,7 +68,7 @@ function countFlatMembers(text: string, maxDepth: number): number {
     else if (c === 0x3a /* : */) {
       if (depth === 1) names++;
     } else if (c === 0x7b /* { */) {
-      if (depth++ !== 0) return -1;
+      if (depth++ !== 0 || depth > maxDepth) return -1;
     } else if (c === 0x5b /* [ */) {
       if (++depth > maxDepth) return -1;
     } else if (c === 0x7d /* } */ || c === 0x5d /* ] */) depth--;

@@ -15,6 +15,7 @@ export async function verifySignature(compact: string, key: VerifyKey, alg: stri
   const params = NODE_ALGORITHMS[alg];
   if (params === undefined) throw new TypeError(`unsupported alg ${alg}`);
   const dot = compact.lastIndexOf('.');
+  if (dot === -1) return false; // callers pass a checked compact JWS; the seam does not rely on it
   const data = writeSigningInput(compact, dot);
   const signature = writeSignature(compact, dot);
   if (key instanceof Uint8Array) {
@@ -48,7 +49,9 @@ export async function verifySignature(compact: string, key: VerifyKey, alg: stri
 // Two buffers reused by every call: the bytes are written and checked synchronously, with no await in between,
 // so no other verification can touch them meanwhile (a worker thread loads its own copy of this module). A fresh
 // pair of small Buffers per call costs more than the copy (allocation, then garbage): ~2 µs of a ~20 µs RS256
-// check. Inputs larger than a buffer (the assertion cap allows 64 KiB) get their own allocation.
+// check. Inputs larger than a buffer (the assertion cap allows 64 KiB) get their own allocation. The last signing
+// input stays in the buffer until the next call: no longer-lived than the assertion string itself, which the
+// request, its parsed form and the result keep until they are collected.
 const signingInput = Buffer.allocUnsafeSlow(16_384);
 const signatureBytes = Buffer.allocUnsafeSlow(1_024);
 

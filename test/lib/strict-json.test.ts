@@ -24,6 +24,10 @@ describe('RFC 7515 §4 / SPEC J2: strict JSON objects', () => {
   it('refuses non-objects, bad JSON, a BOM and deep nesting', () => {
     for (const text of ['[]', '"s"', '1', 'null', '{', '\uFEFF{}', '{"a":' + '['.repeat(20) + ']'.repeat(20) + '}']) refuses(text);
     expect(parseJsonObject('{"a":' + '['.repeat(14) + ']'.repeat(14) + '}')).toBeDefined();
+    // The depth limit holds for flat objects too (they take the cheaper duplicate scan).
+    expect(() => parseJsonObject('{"a":1}', 0)).toThrow(JsonObjectError);
+    expect(parseJsonObject('{"a":1}', 1)).toEqual({ a: 1 });
+    expect(() => parseJsonObject('{"a":[1]}', 1)).toThrow(JsonObjectError);
   });
 });
 
