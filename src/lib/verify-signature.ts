@@ -30,10 +30,10 @@ const ascii = new TextEncoder();
  * @throws jose or WebCrypto errors for anything else (translated by `toOAuthError` in jose-errors.ts).
  */
 export async function verifySignature(compact: string, key: VerifyKey, alg: string): Promise<boolean> {
-  const params = WEB_ALGORITHMS[alg];
-  if (params === undefined || key instanceof Uint8Array) return verifyWithJose(compact, key, alg);
   const dot = compact.lastIndexOf('.');
   if (dot === -1) return false; // callers pass a checked compact JWS; the seam does not rely on it
+  const params = WEB_ALGORITHMS[alg];
+  if (params === undefined || key instanceof Uint8Array) return verifyWithJose(compact, key, alg);
   const signature = decodeBase64url(compact.slice(dot + 1)) as Uint8Array<ArrayBuffer>;
   return crypto.subtle.verify(params, key, signature, ascii.encode(compact.slice(0, dot)));
 }

@@ -45,12 +45,14 @@ describe('verifySignature (the one signature seam)', () => {
     });
   }
 
-  it('refuses input with no signature segment at all', async () => {
-    const keys = await keysFor('ES256');
-    const token = await signCompact(PAYLOADS[0]!, 'ES256', keys.sign);
-    expect(await verifySignature(token, keys.verify, 'ES256')).toBe(true);
-    expect(await verifySignature(token.replaceAll('.', ''), keys.verify, 'ES256')).toBe(false);
-  });
+  for (const alg of ['ES256', 'HS256'] as const) {
+    it(`${alg}: refuses input with no signature segment at all (the same verdict on both seams)`, async () => {
+      const keys = await keysFor(alg);
+      const token = await signCompact(PAYLOADS[0]!, alg, keys.sign);
+      expect(await verifySignature(token, keys.verify, alg)).toBe(true);
+      expect(await verifySignature(token.replaceAll('.', ''), keys.verify, alg)).toBe(false);
+    });
+  }
 
   it('refuses a signature one byte short of a valid one, after that valid one was checked', async () => {
     const keys = await keysFor('EdDSA');
