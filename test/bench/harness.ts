@@ -22,7 +22,9 @@ export const IS_NODE_SEAM = SEAM === 'node:crypto';
 const DIST_ENTRY = IS_NODE_SEAM ? '../../dist/node/index.js' : '../../dist/index.js';
 
 /** The built library for this project's seam, typed as its source. */
-export const library = (await import(/* @vite-ignore */ DIST_ENTRY)) as typeof import('../../src/index.js');
+export const library = (await import(/* @vite-ignore */ DIST_ENTRY).catch((cause: unknown) => {
+  throw new Error(`benches time the built package: run \`npm run build\` first (\`npm run bench\` does)`, { cause });
+})) as typeof import('../../src/index.js');
 
 export interface BenchCase {
   name: string;
