@@ -8,6 +8,7 @@
 // CPU use, and latency percentiles of every response. Loopback only; bounded in count and time; stops by itself.
 //
 // Options: --duration=10 --warmup=2 --connections=16 --pool=195000 --algs=ES256,RS256 --only=noop,bare,... --spin=N
+// --workers=N
 import { fork } from 'node:child_process';
 import { generateKeyPairSync, randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
@@ -41,6 +42,9 @@ const ALGS = (argv.algs ?? 'ES256,RS256').split(',');
 // --spin=N adds a calibration server: the bare check plus N µs of busy CPU per request (set N to what the library
 // costs over the bare check in-process), to tell the library's own cost from what HTTP makes of any added cost.
 const SPIN = number('spin', 0, 0, 1000);
+// --workers=N (2 or more) adds the node:crypto and WebCrypto builds of handleTokenRequest in N node:cluster
+// processes on one port: one process per core, where no core is left for WebCrypto's thread pool to borrow.
+const WORKERS = number('workers', 0, 0, 64);
 for (const alg of ALGS) if (!['RS256', 'ES256', 'PS256', 'EdDSA'].includes(alg)) throw new Error(`--algs: unknown ${alg}`);
 
 // Each variant: its letter in the ratios, what it is, and which request body it takes.
@@ -57,6 +61,12 @@ const VARIANTS = [
   { id: 'oidc-provider', letter: 'f', label: 'oidc-provider 8, client_credentials + private_key_jwt', body: 'client' },
 ];
 if (SPIN > 0) VARIANTS.splice(2, 0, { id: 'bare-spin', letter: 'a+', label: `node:http + bare node:crypto.verify + ${SPIN} µs busy CPU`, body: 'grant' });
+if (WORKERS > 1) {
+  VARIANTS.push(
+    { id: 'handle-cluster', base: 'handle', letter: `b×${WORKERS}`, label: `node:http + handleTokenRequest, ${WORKERS} cluster workers`, body: 'grant' },
+    { id: 'handle-webcrypto-cluster', base: 'handle-webcrypto', letter: `b'×${WORKERS}`, label: `node:http + handleTokenRequest, WebCrypto build, ${WORKERS} cluster workers`, body: 'grant' },
+  );
+}
 const only = argv.only === undefined ? undefined : new Set(argv.only.split(','));
 const selected = VARIANTS.filter((v) => only === undefined || only.has(v.id));
 
@@ -71,6 +81,7 @@ const RATIOS = [
   ['b/f', 'b', 'f', 'handleTokenRequest (JWT bearer grant) vs oidc-provider (client_credentials)'],
   ['g/f', 'g', 'f', 'handleTokenRequest vs oidc-provider, both client_credentials + private_key_jwt'],
 ];
+if (WORKERS > 1) RATIOS.push([`b'×${WORKERS}/b×${WORKERS}`, `b'×${WORKERS}`, `b×${WORKERS}`, `WebCrypto build vs node:crypto build, ${WORKERS} processes`]);
 
 const children = new Set();
 const stopAll = () => {
@@ -232,7 +243,7 @@ async function load(port, seconds, nextBody) {
 async function runVariant(variant, alg, keys, pool, providerJwk) {
   let server;
   try {
-    server = await startServer({ variant: variant.id, alg, issuer: ISSUER, service: SERVICE, publicJwk: keys.publicJwk, providerJwk, spin: SPIN });
+    server = await startServer({ variant: variant.base ?? variant.id, workers: variant.base === undefined ? 1 : WORKERS, alg, issuer: ISSUER, service: SERVICE, publicJwk: keys.publicJwk, providerJwk, spin: SPIN });
   } catch (error) {
     return { skipped: `${error.message}${error.log ? `: ${error.log.trim().split('\n').slice(0, 3).join(' / ')}` : ''}` };
   }

@@ -4,7 +4,9 @@
 // The library is the BUILT package, imported by its name (Node's "node" condition: the node:crypto build),
 // except `handle-webcrypto`, which loads the runtime-agnostic build (WebCrypto) by path to compare the two.
 import { randomBytes, createPublicKey, verify, constants } from 'node:crypto';
+import cluster from 'node:cluster';
 import { createServer } from 'node:http';
+import { createServer as createNetServer } from 'node:net';
 
 const NO_STORE = { 'Content-Type': 'application/json;charset=UTF-8', 'Cache-Control': 'no-store', Pragma: 'no-cache' };
 const MAX_BODY_BYTES = 64 * 1024;
@@ -230,22 +232,82 @@ function expressApp(express) {
   return app;
 }
 
-process.once('message', async (config) => {
+async function listen(config, port) {
+  const create = variants[config.variant];
+  if (create === undefined) throw new Error(`unknown variant ${config.variant}`);
+  const server = await create(config);
+  server.keepAliveTimeout = 60_000;
+  await new Promise((resolve) => server.listen(port, '127.0.0.1', resolve));
+  return server;
+}
+
+const cpuOf = (usage) => ({ user: usage.user, system: usage.system });
+
+// config.workers > 1: the same server in that many node:cluster workers on one port (one process per core, the
+// usual production layout), CPU summed over the primary and every worker.
+async function startCluster(config) {
+  const probe = createNetServer();
+  await new Promise((resolve) => probe.listen(0, '127.0.0.1', resolve));
+  const { port } = probe.address();
+  await new Promise((resolve) => probe.close(resolve));
+  cluster.setupPrimary({ silent: false });
+  const workers = Array.from({ length: config.workers }, () => cluster.fork({ BENCH_SERVER_CONFIG: JSON.stringify({ ...config, port }) }));
+  await Promise.all(
+    workers.map(
+      (worker) =>
+        new Promise((resolve, reject) => {
+          worker.once('message', (message) => (message?.type === 'listening' ? resolve() : reject(new Error(message?.message ?? 'worker failed'))));
+          worker.once('exit', (code) => reject(new Error(`worker exited at start (${code})`)));
+        }),
+    ),
+  );
+  const workerCpu = (worker) =>
+    new Promise((resolve) => {
+      worker.once('message', (message) => resolve(message.usage));
+      worker.send({ type: 'cpu' });
+    });
+  process.on('message', async (message) => {
+    if (message?.type !== 'cpu') return;
+    const usage = cpuOf(process.cpuUsage());
+    for (const worker of await Promise.all(workers.map(workerCpu))) {
+      usage.user += worker.user;
+      usage.system += worker.system;
+    }
+    process.send({ type: 'cpu', id: message.id, usage, memory: process.memoryUsage().rss });
+  });
+  return port;
+}
+
+if (cluster.isWorker) {
   try {
-    const create = variants[config.variant];
-    if (create === undefined) throw new Error(`unknown variant ${config.variant}`);
-    const server = await create(config);
-    server.keepAliveTimeout = 60_000;
-    server.listen(0, '127.0.0.1', () => {
+    const config = JSON.parse(process.env.BENCH_SERVER_CONFIG);
+    await listen(config, config.port);
+    process.on('message', (message) => {
+      if (message?.type === 'cpu') process.send({ type: 'cpu', usage: cpuOf(process.cpuUsage()) });
+    });
+    process.send({ type: 'listening' });
+  } catch (error) {
+    process.send({ type: 'failed', message: error instanceof Error ? error.message : String(error) });
+    process.exitCode = 1;
+  }
+} else {
+  process.once('message', async (config) => {
+    try {
+      if (config.workers > 1) {
+        const port = await startCluster(config);
+        process.send({ type: 'ready', port });
+        return;
+      }
+      const server = await listen(config, 0);
       process.on('message', (message) => {
         if (message?.type === 'cpu') process.send({ type: 'cpu', id: message.id, usage: process.cpuUsage(), memory: process.memoryUsage().rss });
       });
       process.send({ type: 'ready', port: server.address().port });
-    });
-  } catch (error) {
-    process.send({ type: 'failed', message: error instanceof Error ? `${error.message}\n${error.stack}` : String(error) });
-    process.exitCode = 1;
-  }
-});
-// The parent gone (even killed), this process goes too: it never outlives the run.
-process.on('disconnect', () => process.exit(0));
+    } catch (error) {
+      process.send({ type: 'failed', message: error instanceof Error ? `${error.message}\n${error.stack}` : String(error) });
+      process.exitCode = 1;
+    }
+  });
+  // The parent gone (even killed), this process goes too: it never outlives the run (nor do its cluster workers).
+  process.on('disconnect', () => process.exit(0));
+}
