@@ -1,7 +1,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { handleTokenRequest, type TokenEndpointOptions } from 'jwt-bearer-grant';
-import { BODY_TOO_LARGE, compileHandlerOptions, toBodyTooLargeResponse, type TokenHandlerOptions } from './handler-options.js';
-import { isBodyConsumed, parsedBody, readNodeBody } from './read-node-body.js';
+import type { TokenEndpointOptions } from 'jwt-bearer-grant';
+import { answerTokenRequest, compileHandlerOptions, type TokenHandlerOptions } from './handler-options.js';
+import { readRequestBody } from './read-node-body.js';
 
 /** An Express (or NestJS on Express) request: Express's `req` fits as is. */
 export type ExpressTokenRequest = IncomingMessage & {
@@ -37,13 +37,8 @@ export function createExpressTokenHandler(
 ): ExpressTokenHandler {
   const { maxBodySize, onResponse } = compileHandlerOptions('createExpressTokenHandler', handlerOptions);
   const respond = async (req: ExpressTokenRequest, res: ServerResponse): Promise<void> => {
-    const body = isBodyConsumed(req)
-      ? parsedBody(req.headers, req.rawBody, req.body, maxBodySize)
-      : await readNodeBody(req, req.headers, maxBodySize);
-    const result =
-      body === BODY_TOO_LARGE
-        ? toBodyTooLargeResponse(maxBodySize)
-        : await handleTokenRequest({ method: req.method, headers: req.headers, body }, options);
+    const body = await readRequestBody(req, req.headers, req, maxBodySize);
+    const result = await answerTokenRequest({ method: req.method, headers: req.headers, body }, options, maxBodySize);
     await onResponse?.(result, req);
     // Node's own writeHead: Express's res.send would add an ETag to a token response.
     res.writeHead(result.status, result.headers).end(JSON.stringify(result.body));

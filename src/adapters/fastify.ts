@@ -1,6 +1,6 @@
 import type { FastifyPluginCallback, FastifyReply, FastifyRequest } from 'fastify';
 import { handleTokenRequest, type TokenEndpointOptions, type TokenEndpointResponse } from 'jwt-bearer-grant';
-import { BODY_TOO_LARGE, compileHandlerOptions, toBodyTooLargeResponse, type TokenHandlerOptions } from './handler-options.js';
+import { answerTokenRequest, compileHandlerOptions, type TokenHandlerOptions } from './handler-options.js';
 import { readNodeBody } from './read-node-body.js';
 
 /** Options of {@link createFastifyTokenPlugin}. */
@@ -54,11 +54,7 @@ export function createFastifyTokenPlugin(
       return send(result, request, reply);
     });
     fastify.all(path, async (request, reply) => {
-      const body = request.body;
-      const result =
-        body === BODY_TOO_LARGE
-          ? toBodyTooLargeResponse(maxBodySize)
-          : await handleTokenRequest({ method: request.method, headers: request.headers, body }, options);
+      const result = await answerTokenRequest({ method: request.method, headers: request.headers, body: request.body }, options, maxBodySize);
       return send(result, request, reply);
     });
     done();

@@ -1,6 +1,6 @@
-import { handleTokenRequest, type TokenEndpointOptions } from 'jwt-bearer-grant';
+import type { TokenEndpointOptions } from 'jwt-bearer-grant';
 import { readCappedStream } from '../lib/read-capped.js';
-import { BODY_TOO_LARGE, compileHandlerOptions, toBodyTooLargeResponse, type TokenHandlerOptions } from './handler-options.js';
+import { answerTokenRequest, BODY_TOO_LARGE, compileHandlerOptions, type TokenHandlerOptions } from './handler-options.js';
 
 /** A fetch-API handler: a Web `Request` in, a Web `Response` out. */
 export type FetchTokenHandler = (request: Request) => Promise<Response>;
@@ -39,10 +39,7 @@ export function createFetchTokenHandler(
   const { maxBodySize, onResponse } = compileHandlerOptions('createFetchTokenHandler', handlerOptions);
   return async (request) => {
     const body = await readBody(request, maxBodySize);
-    const result =
-      body === BODY_TOO_LARGE
-        ? toBodyTooLargeResponse(maxBodySize)
-        : await handleTokenRequest({ method: request.method, headers: request.headers, body }, options);
+    const result = await answerTokenRequest({ method: request.method, headers: request.headers, body }, options, maxBodySize);
     await onResponse?.(result, request);
     return new Response(JSON.stringify(result.body), { status: result.status, headers: result.headers });
   };

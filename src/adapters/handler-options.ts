@@ -1,5 +1,5 @@
 import { readWholeNumber } from '../lib/option-numbers.js';
-import { OAuthError, type TokenEndpointResponse } from 'jwt-bearer-grant';
+import { handleTokenRequest, OAuthError, type HttpTokenRequest, type TokenEndpointOptions, type TokenEndpointResponse } from 'jwt-bearer-grant';
 
 /**
  * Options every framework adapter takes besides the `TokenEndpointOptions` of `handleTokenRequest`.
@@ -55,7 +55,7 @@ export const BODY_TOO_LARGE: unique symbol = Symbol('jwt-bearer-grant.bodyTooLar
  * The answer to a body over `maxBodySize`: 413 (RFC 9110 §15.5.14) with the RFC 6749 §5.2 `invalid_request` body
  * and the token endpoint headers every response carries (SPEC R6, R7).
  */
-export function toBodyTooLargeResponse(maxBodySize: number): TokenEndpointResponse {
+function toBodyTooLargeResponse(maxBodySize: number): TokenEndpointResponse {
   const detail = `request body over maxBodySize (${maxBodySize} bytes)`;
   const error = new OAuthError('ERR_JWT_BEARER_BODY_TOO_LARGE', { detail });
   return {
@@ -64,4 +64,16 @@ export function toBodyTooLargeResponse(maxBodySize: number): TokenEndpointRespon
     body: error.toJSON(),
     error,
   };
+}
+
+/**
+ * What every adapter answers once it has read the body up to `maxBodySize`: 413 for a body that went over it
+ * ({@link BODY_TOO_LARGE}), else the response of `handleTokenRequest`.
+ */
+export async function answerTokenRequest(
+  request: HttpTokenRequest,
+  options: TokenEndpointOptions,
+  maxBodySize: number,
+): Promise<TokenEndpointResponse> {
+  return request.body === BODY_TOO_LARGE ? toBodyTooLargeResponse(maxBodySize) : handleTokenRequest(request, options);
 }

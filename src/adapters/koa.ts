@@ -1,7 +1,7 @@
 import type { IncomingMessage } from 'node:http';
-import { handleTokenRequest, type TokenEndpointOptions } from 'jwt-bearer-grant';
-import { BODY_TOO_LARGE, compileHandlerOptions, toBodyTooLargeResponse, type TokenHandlerOptions } from './handler-options.js';
-import { isBodyConsumed, parsedBody, readNodeBody } from './read-node-body.js';
+import type { TokenEndpointOptions } from 'jwt-bearer-grant';
+import { answerTokenRequest, compileHandlerOptions, type TokenHandlerOptions } from './handler-options.js';
+import { readRequestBody } from './read-node-body.js';
 
 /** The parts of a Koa context the middleware uses: Koa's `ctx` fits as is. */
 export interface KoaTokenContext {
@@ -39,13 +39,8 @@ export function createKoaTokenMiddleware(
   const { maxBodySize, onResponse } = compileHandlerOptions('createKoaTokenMiddleware', handlerOptions);
   return async (ctx) => {
     const { req } = ctx;
-    const body = isBodyConsumed(req)
-      ? parsedBody(req.headers, ctx.request.rawBody, ctx.request.body, maxBodySize)
-      : await readNodeBody(req, req.headers, maxBodySize);
-    const result =
-      body === BODY_TOO_LARGE
-        ? toBodyTooLargeResponse(maxBodySize)
-        : await handleTokenRequest({ method: req.method, headers: req.headers, body }, options);
+    const body = await readRequestBody(req, req.headers, ctx.request, maxBodySize);
+    const result = await answerTokenRequest({ method: req.method, headers: req.headers, body }, options, maxBodySize);
     await onResponse?.(result, ctx);
     ctx.status = result.status;
     // Headers before the body: Koa keeps a Content-Type that is already set.

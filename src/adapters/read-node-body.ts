@@ -9,7 +9,7 @@ export type NodeBodyStream = Pick<Readable, 'on' | 'off' | 'resume' | 'readableE
  * True when something (a body parser) already read the request stream: then its result (`req.body`, and
  * `req.rawBody` where the parser keeps the bytes) is all there is left to use.
  */
-export function isBodyConsumed(stream: NodeBodyStream): boolean {
+function isBodyConsumed(stream: NodeBodyStream): boolean {
   return stream.readableDidRead || stream.readableEnded;
 }
 
@@ -17,7 +17,7 @@ export function isBodyConsumed(stream: NodeBodyStream): boolean {
  * The body a parser that ran before left: its exact bytes (`rawBody`) when it kept them, so repeated keys stay
  * visible, else what it parsed. The cap still holds, by `Content-Length` and by the size of `rawBody`.
  */
-export function parsedBody(headers: IncomingHttpHeaders, rawBody: unknown, body: unknown, maxBodySize: number): unknown {
+function parsedBody(headers: IncomingHttpHeaders, rawBody: unknown, body: unknown, maxBodySize: number): unknown {
   if (Number(headers['content-length']) > maxBodySize) return BODY_TOO_LARGE;
   if (rawBody === undefined || rawBody === null) return body;
   const size = typeof rawBody === 'string' ? Buffer.byteLength(rawBody) : rawBody instanceof Uint8Array ? rawBody.byteLength : 0;
@@ -76,4 +76,17 @@ export function readNodeBody(
     // A stream paused by earlier middleware would otherwise never deliver its data.
     stream.resume();
   });
+}
+
+/**
+ * The body of a Node request for `handleTokenRequest`: what a body parser that already ran left (`parsed`, see
+ * {@link parsedBody}), else the bytes read from the stream here ({@link readNodeBody}).
+ */
+export async function readRequestBody(
+  stream: NodeBodyStream,
+  headers: IncomingHttpHeaders,
+  parsed: { rawBody?: unknown; body?: unknown },
+  maxBodySize: number,
+): Promise<unknown> {
+  return isBodyConsumed(stream) ? parsedBody(headers, parsed.rawBody, parsed.body, maxBodySize) : readNodeBody(stream, headers, maxBodySize);
 }
