@@ -23,12 +23,34 @@ function selectByHints(decoded: DecodedAssertion, keys: readonly KeyDescriptor[]
   const kid = readHint(decoded.header, 'kid');
   const x5t = readHint(decoded.header, 'x5t');
   const x5tS256 = readHint(decoded.header, 'x5t#S256');
-  if (kid !== undefined) {
-    const named = keys.filter((key) => key.kid === kid);
-    return named.length > 0 ? named : keys.filter((key) => key.kid === undefined);
-  }
+  if (kid !== undefined) return selectByKid(keys, kid);
   if (x5tS256 !== undefined) return selectByThumbprint(keys, x5tS256, 'x5tS256');
   return x5t === undefined ? keys : selectByThumbprint(keys, x5t, 'x5t');
+}
+
+// The keys labelled `kid`, else the unlabelled ones. Counted first, so the usual answers (every key, or none)
+// reuse the issuer's own frozen array instead of building one per request.
+function selectByKid(keys: readonly KeyDescriptor[], kid: string): readonly KeyDescriptor[] {
+  let named = 0;
+  let unlabelled = 0;
+  for (const key of keys) {
+    if (key.kid === kid) named++;
+    else if (key.kid === undefined) unlabelled++;
+  }
+  const label = named > 0 ? kid : undefined;
+  const count = named > 0 ? named : unlabelled;
+  if (count === keys.length) return keys;
+  return count === 0 ? [] : keys.filter((key) => key.kid === label);
+}
+
+// Keys within their certificate's validity at `now` (epoch ms); the issuer's own array when none has bounds.
+function currentKeys(keys: readonly KeyDescriptor[], now: number): readonly KeyDescriptor[] {
+  for (const key of keys) {
+    if (key.notBefore !== undefined || key.notAfter !== undefined) {
+      return keys.filter((k) => (k.notBefore === undefined || k.notBefore <= now) && (k.notAfter === undefined || now <= k.notAfter));
+    }
+  }
+  return keys;
 }
 
 // Certificate thumbprints are computed (asynchronously, once per key) only when a header names one.
@@ -76,9 +98,7 @@ export async function checkSignature(
   const { alg } = decoded.header;
   // RFC 8725 §3.1: the algorithm comes from an allowlist, never from the token alone.
   if (!algorithms.has(alg)) throw new OAuthError('ERR_JWT_BEARER_ALG_NOT_ALLOWED', { detail: 'the header alg is not in the allowlist for this issuer' });
-  const current = keys.every((key) => key.notBefore === undefined && key.notAfter === undefined)
-    ? keys
-    : keys.filter((key) => (key.notBefore === undefined || key.notBefore <= now) && (key.notAfter === undefined || now <= key.notAfter));
+  const current = currentKeys(keys, now);
   const hinted = selectByHints(decoded, current);
   const selected = Array.isArray(hinted) ? hinted : await hinted;
   if (selected.length === 0) {
