@@ -1,4 +1,4 @@
-import { shortHash } from '../lib/short-hash.js';
+import { createKeyDigest } from '../lib/key-digest.js';
 import type { Clock } from '../ports/clock.js';
 import type { ReplayStore } from '../ports/replay-store.js';
 import { clockOption } from './clocks.js';
@@ -9,58 +9,146 @@ export interface MemoryReplayStoreOptions {
   clock?: Clock;
 }
 
+// One settled promise per answer, shared by every call: the store's work is synchronous, so a new promise per
+// consume would only be garbage.
+const ACCEPTED = Promise.resolve(true);
+const REFUSED = Promise.resolve(false);
+
+const MIN_SLOTS = 1024;
+// The table is rebuilt once this share of its slots has been used (live or expired); a rebuild leaves the live
+// entries at most half of the new table, so rebuilds stay rare and their cost is shared by many consumes.
+const MAX_USED = 0.75;
+const MAX_LIVE_AFTER_REBUILD = 0.5;
+const EMPTY = Number.NEGATIVE_INFINITY;
+
 /**
- * An in-process {@link ReplayStore}: a Set of live keys plus expiry buckets of one second, so expired entries are
- * dropped in O(expired) as time passes. Keys are held as a 106-bit digest (20 characters) rather than as given, so
- * a live entry costs about 65 bytes whatever the issuer and jti lengths: a million live entries fit in ~65 MB.
- * A digest collision could only make a fresh assertion look replayed (refused), never accept a replay.
- * Entries are kept THROUGH their `expiresAt` (and up to one second longer). Unbounded: only assertions that
- * passed signature and claim checks reach it, so its size is bounded by what trusted issuers send within
- * `maxLifetime`. Protects ONE process only; a cluster needs a shared store (Redis).
+ * An in-process {@link ReplayStore}: an open-addressing hash table held in two typed arrays, so a million live
+ * entries are two flat buffers (about 48 MiB) rather than a million objects for the garbage collector to trace.
+ *
+ * - Keys are held as a 128-bit digest, keyed with a secret seed drawn per store (see `key-digest.ts`): equal keys
+ *   always collide, so a replay is always seen; a digest collision between different keys (odds of the order of
+ *   1 in 10^31 per consume with a million live entries) could only make a fresh assertion look replayed (refused), never accept a replay; and
+ *   with the seed secret, no one can aim a collision at another issuer's `jti` or pile keys into one probe run.
+ * - An entry is live through the whole second its `expiresAt` falls in (kept up to one second longer), judged by
+ *   the clock at each consume. A slot is never emptied while the table is in use: an expired entry stays as a
+ *   dead slot that probing walks past and an insert may reuse, so a live key is never cut off from the probe run
+ *   that leads to it. Only a rebuild drops dead slots, by copying the live entries into a fresh table.
+ * - If the clock steps back, an expired entry that is still in the table counts as live again (a replay of it is
+ *   refused), and an entry consumed meanwhile is kept until the clock passes its own `expiresAt` again.
+ * - A clock that does not return a finite number makes every consume fail (the verifier answers 503), since
+ *   nothing could be judged expired or not.
+ * - Unbounded: only assertions that passed signature and claim checks reach it, so its size is bounded by what
+ *   trusted issuers send within `maxLifetime`. Protects ONE process only; a cluster needs a shared store (Redis).
  */
 export function createMemoryReplayStore(options: MemoryReplayStoreOptions = {}): ReplayStore & { readonly size: number } {
   const clock = clockOption(options.clock, 'createMemoryReplayStore options.clock');
-  const live = new Set<string>();
-  // Bucket b holds the keys whose expiresAt is in (b - 1, b] seconds; it is dropped once now > b seconds.
-  const buckets = new Map<number, string[]>();
-  let oldest = Number.POSITIVE_INFINITY; // no bucket below this one is left
+  const digest = createKeyDigest();
 
-  function drop(bucket: number): void {
-    for (const key of buckets.get(bucket) ?? []) live.delete(key);
-    buckets.delete(bucket);
+  let mask = MIN_SLOTS - 1;
+  let words = new Uint32Array(MIN_SLOTS * 4); // slot i: digest words 4i..4i+3
+  let until = new Float64Array(MIN_SLOTS).fill(EMPTY); // slot i: the second its entry expires after; EMPTY = never used
+  let used = 0; // slots written since the last rebuild (live or dead)
+  // Entries in the table per expiry second (live or dead, until a rebuild drops them): `size` sums the live ones.
+  let perSecond = new Map<number, number>();
+
+  function nowSecond(): number {
+    const now = clock.now();
+    if (typeof now !== 'number' || !Number.isFinite(now)) throw new TypeError('clock.now(): must return finite epoch milliseconds');
+    return Math.ceil(now / 1000);
   }
 
-  function dropExpired(now: number): void {
-    const last = Math.ceil(now / 1000) - 1; // every bucket b <= last has b * 1000 < now
-    if (oldest > last) return;
-    if (last - oldest > buckets.size) {
-      // A long jump in time: visit the buckets that exist rather than every second in between.
-      for (const bucket of [...buckets.keys()]) if (bucket <= last) drop(bucket);
-    } else {
-      for (let bucket = oldest; bucket <= last; bucket++) drop(bucket);
+  function tally(second: number, change: number): void {
+    const count = (perSecond.get(second) ?? 0) + change;
+    if (count === 0) perSecond.delete(second);
+    else perSecond.set(second, count);
+  }
+
+  // Copies the entries live at `current` into a table where they fill at most half the slots.
+  function rebuild(current: number): void {
+    let live = 0;
+    for (const [second, count] of perSecond) if (second >= current) live += count;
+    let slots = MIN_SLOTS;
+    while (live + 1 > slots * MAX_LIVE_AFTER_REBUILD) slots *= 2;
+    const oldWords = words;
+    const oldUntil = until;
+    mask = slots - 1;
+    words = new Uint32Array(slots * 4);
+    until = new Float64Array(slots).fill(EMPTY);
+    used = 0;
+    perSecond = new Map();
+    for (let from = 0; from < oldUntil.length; from++) {
+      const second = oldUntil[from] as number;
+      if (second === EMPTY || second < current) continue;
+      const w = from * 4;
+      let i = (oldWords[w] as number) & mask;
+      while (until[i] !== EMPTY) i = (i + 1) & mask;
+      words.set(oldWords.subarray(w, w + 4), i * 4);
+      until[i] = second;
+      used++;
+      tally(second, 1);
     }
-    oldest = last + 1;
+  }
+
+  // Synchronous find-or-insert: atomic within this process.
+  function add(key: string, expiresAt: number): boolean {
+    // NaN or -Infinity would make a slot look never used and cut the probe runs through it.
+    if (typeof expiresAt !== 'number' || !(expiresAt > EMPTY)) throw new TypeError('expiresAt: must be epoch milliseconds');
+    const current = nowSecond();
+    const d = digest(key);
+    const d0 = d[0] as number;
+    const d1 = d[1] as number;
+    const d2 = d[2] as number;
+    const d3 = d[3] as number;
+    let reusable = -1;
+    let i = d0 & mask;
+    for (;;) {
+      const second = until[i] as number;
+      if (second === EMPTY) break; // end of the probe run: the key is not in the table
+      const w = i * 4;
+      if (words[w] === d0 && words[w + 1] === d1 && words[w + 2] === d2 && words[w + 3] === d3) {
+        if (second >= current) return false; // live: a replay
+        reusable = i; // this very key, expired: it may be used again, in its own slot
+        break;
+      }
+      if (reusable === -1 && second < current) reusable = i;
+      i = (i + 1) & mask;
+    }
+    if (reusable === -1) {
+      // A never-used slot at the end of the run. Keep the table sparse enough that runs stay short.
+      if (used + 1 > (mask + 1) * MAX_USED) {
+        rebuild(current);
+        return add(key, expiresAt);
+      }
+      used++;
+    } else {
+      i = reusable;
+      tally(until[i] as number, -1);
+    }
+    const second = Math.ceil(expiresAt / 1000);
+    const w = i * 4;
+    words[w] = d0;
+    words[w + 1] = d1;
+    words[w + 2] = d2;
+    words[w + 3] = d3;
+    until[i] = second;
+    tally(second, 1);
+    return true;
   }
 
   return {
+    /** Live entries: consumed and not expired by the clock now (counted in whole seconds). */
     get size() {
-      return live.size;
+      const current = nowSecond();
+      let live = 0;
+      for (const [second, count] of perSecond) if (second >= current) live += count;
+      return live;
     },
-    async consume(given, expiresAt) {
-      dropExpired(clock.now());
-      const key = shortHash(given);
-      // Synchronous check-and-set: atomic within this process.
-      if (live.has(key)) return false;
-      live.add(key);
-      const bucket = Math.ceil(expiresAt / 1000);
-      let keys = buckets.get(bucket);
-      if (keys === undefined) {
-        keys = [];
-        buckets.set(bucket, keys);
-        if (bucket < oldest) oldest = bucket;
+    consume(key, expiresAt) {
+      try {
+        return add(key, expiresAt) ? ACCEPTED : REFUSED;
+      } catch (error) {
+        return Promise.reject(error);
       }
-      keys.push(key);
-      return true;
     },
   };
 }

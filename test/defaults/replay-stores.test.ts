@@ -47,6 +47,21 @@ describe('memory replay store', () => {
     expect(await store.consume('k999', T + 10_000)).toBe(true);
   });
 
+  it('answers with a promise even when its clock throws: a rejection the verifier turns into a 503', async () => {
+    const store = createMemoryReplayStore({
+      clock: {
+        now: () => {
+          throw new Error('clock down');
+        },
+      },
+    });
+    let result: Promise<boolean> | undefined;
+    expect(() => {
+      result = store.consume('a', T + 1000);
+    }).not.toThrow();
+    await expect(result).rejects.toThrow('clock down');
+  });
+
   it('survives a long jump in time without visiting every second', async () => {
     const clock = createFakeClock(T);
     const store = createMemoryReplayStore({ clock });
