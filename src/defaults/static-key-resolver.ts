@@ -1,6 +1,8 @@
 import { prepareTrustedIssuer } from '../lib/trusted-issuer.js';
 import type { ClientKeyResolver, TrustedIssuer } from '../ports/client-key-resolver.js';
 
+const UNKNOWN: Promise<undefined> = Promise.resolve(undefined);
+
 /**
  * A {@link ClientKeyResolver} over a fixed map of trusted issuers (or client_ids), keyed by the exact `iss`.
  * Every entry is validated and every key checked when the resolver is created, so a bad configuration fails at
@@ -21,16 +23,17 @@ export function createStaticKeyResolver(map: Readonly<Record<string, TrustedIssu
   if (typeof map !== 'object' || map === null || Array.isArray(map)) {
     throw new TypeError('createStaticKeyResolver(map): must be an object of issuer to trusted issuer');
   }
-  const issuers = new Map<string, TrustedIssuer>();
+  // Each answer is one settled promise made here, shared by every request: nothing to allocate per call.
+  const answers = new Map<string, Promise<TrustedIssuer>>();
   for (const issuer of Object.keys(map)) {
     const entry = map[issuer] as TrustedIssuer;
     if (issuer === '') throw new TypeError('createStaticKeyResolver(map): an issuer cannot be the empty string');
     prepareTrustedIssuer(entry, `createStaticKeyResolver(map)[${JSON.stringify(issuer)}]`);
-    issuers.set(issuer, entry);
+    answers.set(issuer, Promise.resolve(entry));
   }
   return {
-    async resolve(issuer) {
-      return issuers.get(issuer);
+    resolve(issuer) {
+      return answers.get(issuer) ?? UNKNOWN;
     },
   };
 }
