@@ -63,30 +63,34 @@ export function createMemoryReplayStore(options: MemoryReplayStoreOptions = {}):
     else perSecond.set(second, count);
   }
 
-  // Copies the entries live at `current` into a table where they fill at most half the slots.
+  // Copies the entries live at `current` into a table where they fill at most half the slots. The new table is
+  // built aside and swapped in only once complete: if an allocation fails halfway (memory pressure), the consume
+  // fails (503) and the old table stays whole, every live entry still reachable.
   function rebuild(current: number): void {
+    // Counted from the table itself (not the tally): the new table can never be too small for what is copied.
     let live = 0;
-    for (const [second, count] of perSecond) if (second >= current) live += count;
+    for (let from = 0; from < until.length; from++) if ((until[from] as number) >= current) live++;
     let slots = MIN_SLOTS;
     while (live + 1 > slots * MAX_LIVE_AFTER_REBUILD) slots *= 2;
-    const oldWords = words;
-    const oldUntil = until;
-    mask = slots - 1;
-    words = new Uint32Array(slots * 4);
-    until = new Float64Array(slots).fill(EMPTY);
-    used = 0;
-    perSecond = new Map();
-    for (let from = 0; from < oldUntil.length; from++) {
-      const second = oldUntil[from] as number;
+    const nextMask = slots - 1;
+    const nextWords = new Uint32Array(slots * 4);
+    const nextUntil = new Float64Array(slots).fill(EMPTY);
+    const nextPerSecond = new Map<number, number>();
+    for (let from = 0; from < until.length; from++) {
+      const second = until[from] as number;
       if (second === EMPTY || second < current) continue;
       const w = from * 4;
-      let i = (oldWords[w] as number) & mask;
-      while (until[i] !== EMPTY) i = (i + 1) & mask;
-      words.set(oldWords.subarray(w, w + 4), i * 4);
-      until[i] = second;
-      used++;
-      tally(second, 1);
+      let i = (words[w] as number) & nextMask;
+      while (nextUntil[i] !== EMPTY) i = (i + 1) & nextMask;
+      nextWords.set(words.subarray(w, w + 4), i * 4);
+      nextUntil[i] = second;
+      nextPerSecond.set(second, (nextPerSecond.get(second) ?? 0) + 1);
     }
+    mask = nextMask;
+    words = nextWords;
+    until = nextUntil;
+    used = live;
+    perSecond = nextPerSecond;
   }
 
   // Synchronous find-or-insert: atomic within this process.
@@ -113,25 +117,25 @@ export function createMemoryReplayStore(options: MemoryReplayStoreOptions = {}):
       if (reusable === -1 && second < current) reusable = i;
       i = (i + 1) & mask;
     }
+    // A never-used slot at the end of the run: keep the table sparse enough that runs stay short.
+    if (reusable === -1 && used + 1 > (mask + 1) * MAX_USED) {
+      rebuild(current);
+      return add(key, expiresAt);
+    }
+    const second = Math.ceil(expiresAt / 1000);
+    tally(second, 1); // first: should the tally fail to grow, nothing has changed yet
     if (reusable === -1) {
-      // A never-used slot at the end of the run. Keep the table sparse enough that runs stay short.
-      if (used + 1 > (mask + 1) * MAX_USED) {
-        rebuild(current);
-        return add(key, expiresAt);
-      }
       used++;
     } else {
       i = reusable;
       tally(until[i] as number, -1);
     }
-    const second = Math.ceil(expiresAt / 1000);
     const w = i * 4;
     words[w] = d0;
     words[w + 1] = d1;
     words[w + 2] = d2;
     words[w + 3] = d3;
     until[i] = second;
-    tally(second, 1);
     return true;
   }
 

@@ -87,6 +87,54 @@ describe('memory replay store against a model of the ReplayStore contract', () =
     expect(store.size).toBe(60_000);
   });
 
+  it('stays whole when growing fails for want of memory: that consume rejects (503), no live entry is lost', async () => {
+    const clock = createFakeClock(T);
+    const store = createMemoryReplayStore({ clock });
+    const key = (i: number) => JSON.stringify(['G', 'iss', `jti-${i}`]);
+    // 768 live entries fill the first table to its rebuild point; the 769th consume must build a larger one.
+    for (let i = 0; i < 768; i++) expect(await store.consume(key(i), T + 300_000)).toBe(true);
+    const Real = globalThis.Uint32Array;
+    globalThis.Uint32Array = class extends Real {
+      constructor(length: number) {
+        if (length > 4096) throw new RangeError('Array buffer allocation failed');
+        super(length);
+      }
+    } as typeof Uint32Array;
+    try {
+      await expect(store.consume(key(768), T + 300_000)).rejects.toThrow(RangeError);
+    } finally {
+      globalThis.Uint32Array = Real;
+    }
+    let replays = 0;
+    for (let i = 0; i < 768; i++) if (await store.consume(key(i), T + 300_000)) replays++;
+    expect(replays).toBe(0);
+    expect(await store.consume(key(768), T + 300_000)).toBe(true);
+    expect(store.size).toBe(769);
+  });
+
+  it('changes nothing when its per-second count cannot grow: that consume rejects, the next one starts clean', async () => {
+    const clock = createFakeClock(T);
+    const store = createMemoryReplayStore({ clock });
+    expect(await store.consume('a', T + 5000)).toBe(true);
+    const realSet = Map.prototype.set;
+    // V8 Maps stop at 2^24 entries; only the store runs between these lines (its consume is synchronous).
+    Map.prototype.set = function (this: Map<unknown, unknown>, key: unknown, value: unknown) {
+      if (!this.has(key)) throw new RangeError('Map maximum size exceeded');
+      return realSet.call(this, key, value);
+    };
+    let failed: Promise<boolean>;
+    try {
+      failed = store.consume('b', T + 9000);
+    } finally {
+      Map.prototype.set = realSet;
+    }
+    await expect(failed).rejects.toThrow(RangeError);
+    expect(store.size).toBe(1);
+    expect(await store.consume('b', T + 9000)).toBe(true);
+    expect(await store.consume('a', T + 5000)).toBe(false);
+    expect(store.size).toBe(2);
+  });
+
   it('when the clock steps back, keeps what it consumes until the clock passes its expiresAt again', async () => {
     const clock = createFakeClock(T + 3_600_000); // an hour ahead, then corrected
     const store = createMemoryReplayStore({ clock });
