@@ -26,9 +26,11 @@ const EMPTY = Number.NEGATIVE_INFINITY;
  * entries are two flat buffers (about 48 MiB) rather than a million objects for the garbage collector to trace.
  *
  * - Keys are held as a 128-bit digest, keyed with a secret seed drawn per store (see `key-digest.ts`): equal keys
- *   always collide, so a replay is always seen; a digest collision between different keys (odds of the order of
- *   1 in 10^31 per consume with a million live entries) could only make a fresh assertion look replayed (refused), never accept a replay; and
- *   with the seed secret, no one can aim a collision at another issuer's `jti` or pile keys into one probe run.
+ *   always collide, so a replay is always seen. A collision between different keys could only make a fresh
+ *   assertion look replayed (refused), never accept a replay: for keys nobody chose to collide the odds are of the
+ *   order of 1 in 10^31 per consume with a million live entries, and with the seed secret no one can aim a
+ *   collision at another issuer's `jti` or pile keys into one probe run. (An issuer can pick `jti`s that make its
+ *   own keys collide with each other more often than chance; that only refuses its own assertions.)
  * - An entry is live through the whole second its `expiresAt` falls in (kept up to one second longer), judged by
  *   the clock at each consume. A slot is never emptied while the table is in use: an expired entry stays as a
  *   dead slot that probing walks past and an insert may reuse, so a live key is never cut off from the probe run
@@ -38,7 +40,9 @@ const EMPTY = Number.NEGATIVE_INFINITY;
  * - A clock that does not return a finite number makes every consume fail (the verifier answers 503), since
  *   nothing could be judged expired or not.
  * - Unbounded: only assertions that passed signature and claim checks reach it, so its size is bounded by what
- *   trusted issuers send within `maxLifetime`. Protects ONE process only; a cluster needs a shared store (Redis).
+ *   trusted issuers send within `maxLifetime`. The table shrinks only at a rebuild: after a burst has expired,
+ *   its memory stays until enough consumes bring the table to its next rebuild. Protects ONE process only; a
+ *   cluster needs a shared store (Redis).
  */
 export function createMemoryReplayStore(options: MemoryReplayStoreOptions = {}): ReplayStore & { readonly size: number } {
   const clock = clockOption(options.clock, 'createMemoryReplayStore options.clock');
@@ -95,6 +99,8 @@ export function createMemoryReplayStore(options: MemoryReplayStoreOptions = {}):
 
   // Synchronous find-or-insert: atomic within this process.
   function add(key: string, expiresAt: number): boolean {
+    // A key that is not a string would digest like '' (and collide with every other such key).
+    if (typeof key !== 'string') throw new TypeError('key: must be a string');
     // NaN or -Infinity would make a slot look never used and cut the probe runs through it.
     if (typeof expiresAt !== 'number' || !(expiresAt > EMPTY)) throw new TypeError('expiresAt: must be epoch milliseconds');
     const current = nowSecond();

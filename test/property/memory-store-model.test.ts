@@ -147,12 +147,15 @@ describe('memory replay store against a model of the ReplayStore contract', () =
     expect(await store.consume('a', T + 120_000)).toBe(true);
   });
 
-  it('refuses an expiresAt that is not a number, and a clock that gives none, as rejections', async () => {
+  it('refuses a key that is not a string, an expiresAt that is not a number and a clock that gives none, as rejections', async () => {
     const store = createMemoryReplayStore();
     for (const bad of [Number.NaN, Number.NEGATIVE_INFINITY, '1' as unknown as number]) {
       await expect(store.consume('a', bad)).rejects.toThrow(TypeError);
     }
     expect(await store.consume('a', Date.now() + 1000)).toBe(true);
+    // A key that is not a string would digest like '' and collide with every other one.
+    for (const bad of [123, undefined, null]) await expect(store.consume(bad as unknown as string, Date.now() + 1000)).rejects.toThrow(TypeError);
+    expect(await store.consume('', Date.now() + 1000)).toBe(true);
     expect(await store.consume('forever', Number.POSITIVE_INFINITY)).toBe(true);
     expect(await store.consume('forever', Number.POSITIVE_INFINITY)).toBe(false);
     const broken = createMemoryReplayStore({ clock: { now: () => Number.NaN } });
