@@ -86,7 +86,11 @@ export function createMemoryReplayStore(options: MemoryReplayStoreOptions = {}):
       const w = from * 4;
       let i = (words[w] as number) & nextMask;
       while (nextUntil[i] !== EMPTY) i = (i + 1) & nextMask;
-      nextWords.set(words.subarray(w, w + 4), i * 4);
+      const to = i * 4;
+      nextWords[to] = words[w] as number;
+      nextWords[to + 1] = words[w + 1] as number;
+      nextWords[to + 2] = words[w + 2] as number;
+      nextWords[to + 3] = words[w + 3] as number;
       nextUntil[i] = second;
       nextPerSecond.set(second, (nextPerSecond.get(second) ?? 0) + 1);
     }
