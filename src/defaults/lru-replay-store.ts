@@ -1,8 +1,8 @@
 import { LRUCache } from 'lru-cache';
 import { OAuthError } from '../errors.js';
+import { readWholeNumber } from '../lib/option-numbers.js';
 import type { Clock } from '../ports/clock.js';
 import type { ReplayStore } from '../ports/replay-store.js';
-import { readWholeNumber } from '../lib/option-numbers.js';
 import { clockOption } from './clocks.js';
 
 /** Options of {@link createLruReplayStore}. */
@@ -12,6 +12,9 @@ export interface LruReplayStoreOptions {
   /** Time source for expiry. @defaultValue `systemClock` */
   clock?: Clock;
 }
+
+/** How many of the oldest entries a full store examines per consume. */
+const SCAN_WHEN_FULL = 64;
 
 /**
  * A bounded in-process {@link ReplayStore} on `lru-cache`. It never evicts an unexpired entry (that would let
@@ -23,9 +26,6 @@ export interface LruReplayStoreOptions {
  *
  * @throws TypeError for a `max` that is not a whole number from 1 to 10,000,000.
  */
-/** How many of the oldest entries a full store examines per consume. */
-const SCAN_WHEN_FULL = 64;
-
 export function createLruReplayStore(options: LruReplayStoreOptions): ReplayStore & { readonly size: number } {
   if (options?.max === undefined) throw new TypeError('createLruReplayStore options.max: required (a whole number from 1 to 10000000)');
   const max = readWholeNumber(options.max, 'createLruReplayStore options.max', 0, 1, 10_000_000);

@@ -1,7 +1,7 @@
+import { readWholeNumber } from '../lib/option-numbers.js';
 import { randomToken } from '../lib/random.js';
 import type { Clock } from '../ports/clock.js';
 import type { TokenIssuer, TokenRequestContext } from '../ports/token-issuer.js';
-import { readWholeNumber } from '../lib/option-numbers.js';
 import { clockOption } from './clocks.js';
 
 /** What an opaque token stands for: hand it to `save` and look it up when the token is presented. */

@@ -1,5 +1,5 @@
-import { readClock } from '../checks/time.js';
 import { LRUCache } from 'lru-cache';
+import { readClock } from '../checks/time.js';
 import { OAuthError } from '../errors.js';
 import { toJwksVersion, type JwksVersion } from '../lib/jwks-version.js';
 import { createJwksFetcher } from '../lib/remote-jwks.js';
@@ -84,7 +84,6 @@ function resolverFailed(href: string, detail: string, cause?: unknown): OAuthErr
 function lastFailure(source: Source, href: string): OAuthError {
   return resolverFailed(href, `the last fetch failed, retried after the cooldown (${source.failure?.detail ?? ''})`, source.failure?.cause);
 }
-
 
 /**
  * A {@link ClientKeyResolver} that fetches each issuer's keys from its JWKS URL, through jose's remote JWKS

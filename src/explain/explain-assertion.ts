@@ -1,5 +1,5 @@
-import { toMs } from '../defaults/clocks.js';
 import { readClock } from '../checks/time.js';
+import { toMs } from '../defaults/clocks.js';
 import { JWT_BEARER_CLIENT_ASSERTION_TYPE } from '../constants.js';
 import { isOAuthError, type OAuthError } from '../errors.js';
 import {

@@ -1,5 +1,5 @@
-import { readCappedStream } from './read-capped.js';
 import { createRemoteJWKSet, customFetch, type FetchImplementation } from 'jose';
+import { readCappedStream } from './read-capped.js';
 
 /** How one JWKS URL is fetched. */
 export interface JwksFetchPolicy {
