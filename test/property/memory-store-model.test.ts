@@ -11,6 +11,9 @@ import { fuzzParams, PROPERTY_TIMEOUT } from './fuzz-config.js';
 
 const T = 1_900_000_000_000;
 
+/** A replay key as the verifier builds it (src/checks/replay.ts: JSON of use, issuer and jti). */
+const replayKey = (jti: number) => JSON.stringify(['G', 'https://issuer.example', `jti-${jti}`]);
+
 /** The contract, plainly: an entry is live through the whole second its expiresAt falls in. */
 class Model {
   private readonly seconds = new Map<string, number>();
@@ -52,7 +55,7 @@ async function check(steps: readonly Step[]): Promise<void> {
     const first = s.kind === 'consume' ? s.key : s.first;
     const count = s.kind === 'consume' ? 1 : s.count;
     for (let k = first; k < first + count; k++) {
-      const key = JSON.stringify(['G', 'https://issuer.example', `jti-${k}`]);
+      const key = replayKey(k);
       const now = clock.now();
       const expected = model.consume(key, now + s.ttl, now);
       const actual = await store.consume(key, now + s.ttl);
@@ -73,26 +76,24 @@ describe('memory replay store against a model of the ReplayStore contract', () =
   it('keeps live entries reachable past dead slots and through every rebuild, then lets them go when they expire', async () => {
     const clock = createFakeClock(T);
     const store = createMemoryReplayStore({ clock });
-    const key = (i: number) => JSON.stringify(['G', 'iss', `jti-${i}`]);
-    for (let i = 0; i < 20_000; i++) expect(await store.consume(key(i), T + 60_000 + (i % 2) * 60_000)).toBe(true);
+    for (let i = 0; i < 20_000; i++) expect(await store.consume(replayKey(i), T + 60_000 + (i % 2) * 60_000)).toBe(true);
     expect(store.size).toBe(20_000);
-    for (let i = 0; i < 20_000; i++) expect(await store.consume(key(i), T + 60_000)).toBe(false);
+    for (let i = 0; i < 20_000; i++) expect(await store.consume(replayKey(i), T + 60_000)).toBe(false);
     clock.set(T + 60_001); // the even ones have expired: many odd ones now sit behind a dead slot in their run
     let refused = 0;
-    for (let i = 1; i < 20_000; i += 2) if (!(await store.consume(key(i), T + 200_000))) refused++;
+    for (let i = 1; i < 20_000; i += 2) if (!(await store.consume(replayKey(i), T + 200_000))) refused++;
     expect(refused).toBe(10_000);
     // A flood of fresh keys forces rebuilds, which drop the dead slots and must carry every live one over.
-    for (let i = 20_000; i < 60_000; i++) expect(await store.consume(key(i), T + 200_000)).toBe(true);
-    for (let i = 0; i < 20_000; i++) expect(await store.consume(key(i), T + 200_000)).toBe(i % 2 === 0);
+    for (let i = 20_000; i < 60_000; i++) expect(await store.consume(replayKey(i), T + 200_000)).toBe(true);
+    for (let i = 0; i < 20_000; i++) expect(await store.consume(replayKey(i), T + 200_000)).toBe(i % 2 === 0);
     expect(store.size).toBe(60_000);
   });
 
   it('stays whole when growing fails for want of memory: that consume rejects (503), no live entry is lost', async () => {
     const clock = createFakeClock(T);
     const store = createMemoryReplayStore({ clock });
-    const key = (i: number) => JSON.stringify(['G', 'iss', `jti-${i}`]);
     // 768 live entries fill the first table to its rebuild point; the 769th consume must build a larger one.
-    for (let i = 0; i < 768; i++) expect(await store.consume(key(i), T + 300_000)).toBe(true);
+    for (let i = 0; i < 768; i++) expect(await store.consume(replayKey(i), T + 300_000)).toBe(true);
     const Real = globalThis.Uint32Array;
     globalThis.Uint32Array = class extends Real {
       constructor(length: number) {
@@ -101,14 +102,14 @@ describe('memory replay store against a model of the ReplayStore contract', () =
       }
     } as typeof Uint32Array;
     try {
-      await expect(store.consume(key(768), T + 300_000)).rejects.toThrow(RangeError);
+      await expect(store.consume(replayKey(768), T + 300_000)).rejects.toThrow(RangeError);
     } finally {
       globalThis.Uint32Array = Real;
     }
     let replays = 0;
-    for (let i = 0; i < 768; i++) if (await store.consume(key(i), T + 300_000)) replays++;
+    for (let i = 0; i < 768; i++) if (await store.consume(replayKey(i), T + 300_000)) replays++;
     expect(replays).toBe(0);
-    expect(await store.consume(key(768), T + 300_000)).toBe(true);
+    expect(await store.consume(replayKey(768), T + 300_000)).toBe(true);
     expect(store.size).toBe(769);
   });
 
