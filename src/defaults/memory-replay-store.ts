@@ -52,8 +52,6 @@ export function createMemoryReplayStore(options: MemoryReplayStoreOptions = {}):
   let words = new Uint32Array(MIN_SLOTS * 4); // slot i: digest words 4i..4i+3
   let until = new Float64Array(MIN_SLOTS).fill(EMPTY); // slot i: the second its entry expires after; EMPTY = never used
   let used = 0; // slots written since the last rebuild (live or dead)
-  // Entries in the table per expiry second (live or dead, until a rebuild drops them): `size` sums the live ones.
-  let perSecond = new Map<number, number>();
 
   function nowSecond(): number {
     const now = clock.now();
@@ -61,25 +59,23 @@ export function createMemoryReplayStore(options: MemoryReplayStoreOptions = {}):
     return Math.ceil(now / 1000);
   }
 
-  function tally(second: number, change: number): void {
-    const count = (perSecond.get(second) ?? 0) + change;
-    if (count === 0) perSecond.delete(second);
-    else perSecond.set(second, count);
+  // Entries live at `current`, read from the table itself: O(slots), for `size` and rebuilds only.
+  function countLive(current: number): number {
+    let live = 0;
+    for (let i = 0; i < until.length; i++) if ((until[i] as number) >= current) live++;
+    return live;
   }
 
   // Copies the entries live at `current` into a table where they fill at most half the slots. The new table is
   // built aside and swapped in only once complete: if an allocation fails halfway (memory pressure), the consume
   // fails (503) and the old table stays whole, every live entry still reachable.
   function rebuild(current: number): void {
-    // Counted from the table itself (not the tally): the new table can never be too small for what is copied.
-    let live = 0;
-    for (let from = 0; from < until.length; from++) if ((until[from] as number) >= current) live++;
+    const live = countLive(current);
     let slots = MIN_SLOTS;
     while (live + 1 > slots * MAX_LIVE_AFTER_REBUILD) slots *= 2;
     const nextMask = slots - 1;
     const nextWords = new Uint32Array(slots * 4);
     const nextUntil = new Float64Array(slots).fill(EMPTY);
-    const nextPerSecond = new Map<number, number>();
     for (let from = 0; from < until.length; from++) {
       const second = until[from] as number;
       if (second === EMPTY || second < current) continue;
@@ -92,13 +88,11 @@ export function createMemoryReplayStore(options: MemoryReplayStoreOptions = {}):
       nextWords[to + 2] = words[w + 2] as number;
       nextWords[to + 3] = words[w + 3] as number;
       nextUntil[i] = second;
-      nextPerSecond.set(second, (nextPerSecond.get(second) ?? 0) + 1);
     }
     mask = nextMask;
     words = nextWords;
     until = nextUntil;
     used = live;
-    perSecond = nextPerSecond;
   }
 
   // Synchronous find-or-insert: atomic within this process.
@@ -132,30 +126,24 @@ export function createMemoryReplayStore(options: MemoryReplayStoreOptions = {}):
       rebuild(current);
       return add(key, expiresAt);
     }
-    const second = Math.ceil(expiresAt / 1000);
-    tally(second, 1); // first: should the tally fail to grow, nothing has changed yet
-    if (reusable === -1) {
-      used++;
-    } else {
-      i = reusable;
-      tally(until[i] as number, -1);
-    }
+    if (reusable === -1) used++;
+    else i = reusable;
     const w = i * 4;
     words[w] = d0;
     words[w + 1] = d1;
     words[w + 2] = d2;
     words[w + 3] = d3;
-    until[i] = second;
+    until[i] = Math.ceil(expiresAt / 1000);
     return true;
   }
 
   return {
-    /** Live entries: consumed and not expired by the clock now (counted in whole seconds). */
+    /**
+     * Live entries: consumed and not expired by the clock now (counted in whole seconds). Reads every slot of the
+     * table (a few milliseconds at a million entries): for metrics and tests, not for every request.
+     */
     get size() {
-      const current = nowSecond();
-      let live = 0;
-      for (const [second, count] of perSecond) if (second >= current) live += count;
-      return live;
+      return countLive(nowSecond());
     },
     consume(key, expiresAt) {
       try {
