@@ -8,6 +8,7 @@ import cluster from 'node:cluster';
 import { createServer } from 'node:http';
 import { createServer as createNetServer } from 'node:net';
 
+const WEBCRYPTO_BUILD = new URL('../../../dist/index.js', import.meta.url).href;
 const NO_STORE = { 'Content-Type': 'application/json;charset=UTF-8', 'Cache-Control': 'no-store', Pragma: 'no-cache' };
 const MAX_BODY_BYTES = 64 * 1024;
 
@@ -37,6 +38,28 @@ function createBareCheck(alg, publicJwk) {
     const dot = assertion.lastIndexOf('.');
     if (dot < 0) return false;
     return verify(hash, Buffer.from(assertion.slice(0, dot)), verifyKey, Buffer.from(assertion.slice(dot + 1), 'base64url'));
+  };
+}
+
+// WebCrypto parameters per JWS alg (RFC 7518 §3): for importKey, then for verify.
+const WEBCRYPTO = {
+  RS256: [{ name: 'RSASSA-PKCS1-v1_5', hash: 'SHA-256' }, { name: 'RSASSA-PKCS1-v1_5' }],
+  PS256: [{ name: 'RSA-PSS', hash: 'SHA-256' }, { name: 'RSA-PSS', saltLength: 32 }],
+  ES256: [{ name: 'ECDSA', namedCurve: 'P-256' }, { name: 'ECDSA', hash: 'SHA-256' }],
+  EdDSA: [{ name: 'Ed25519' }, { name: 'Ed25519' }],
+};
+
+/** The bare signature check on the WebCrypto path (the thread pool, as the WebCrypto build): crypto.subtle.verify
+ * with a pre-imported CryptoKey, nothing else. */
+async function createBareWebCryptoCheck(alg, publicJwk) {
+  const { kid: _kid, alg: _alg, ...jwk } = publicJwk;
+  const [importParams, verifyParams] = WEBCRYPTO[alg];
+  const key = await crypto.subtle.importKey('jwk', jwk, importParams, false, ['verify']);
+  return (assertion) => {
+    if (typeof assertion !== 'string') return false;
+    const dot = assertion.lastIndexOf('.');
+    if (dot < 0) return false;
+    return crypto.subtle.verify(verifyParams, key, Buffer.from(assertion.slice(dot + 1), 'base64url'), Buffer.from(assertion.slice(0, dot)));
   };
 }
 
@@ -87,8 +110,7 @@ function handleTokenRequestServer(library, options) {
   );
 }
 
-function bareServer(config, spinUs) {
-  const check = createBareCheck(config.alg, config.publicJwk);
+function bareServer(check, spinUs) {
   return createServer(
     nodeHandler(async (req, res) => {
       const body = await readBody(req);
@@ -97,7 +119,8 @@ function bareServer(config, spinUs) {
         const until = performance.now() + spinUs / 1000;
         while (performance.now() < until);
       }
-      const ok = body !== undefined && check(new URLSearchParams(body.toString()).get('assertion'));
+      let ok = body !== undefined && check(new URLSearchParams(body.toString()).get('assertion'));
+      if (typeof ok !== 'boolean') ok = await ok; // the WebCrypto check answers with a promise
       if (ok) res.writeHead(200, NO_STORE).end(tokenBody());
       else res.writeHead(400, NO_STORE).end('{"error":"invalid_grant"}');
     }),
@@ -117,12 +140,17 @@ const variants = {
 
   // (a) node:http doing only the signature check, with node:crypto.verify.
   async bare(config) {
-    return bareServer(config, 0);
+    return bareServer(createBareCheck(config.alg, config.publicJwk), 0);
+  },
+
+  // (a') node:http doing only the signature check, with crypto.subtle.verify: the WebCrypto build's crypto path.
+  async 'bare-webcrypto'(config) {
+    return bareServer(await createBareWebCryptoCheck(config.alg, config.publicJwk), 0);
   },
 
   // (a+) the same plus `config.spin` µs of busy CPU per request: calibration for what HTTP makes of extra work.
   async 'bare-spin'(config) {
-    return bareServer(config, config.spin);
+    return bareServer(createBareCheck(config.alg, config.publicJwk), config.spin);
   },
 
   // (b) node:http + handleTokenRequest (JWT bearer grant), node:crypto build.
@@ -133,13 +161,19 @@ const variants = {
 
   // (b') the same on the runtime-agnostic build (WebCrypto signature checks, which run on libuv's thread pool).
   async 'handle-webcrypto'(config) {
-    const library = await import(new URL('../../../dist/index.js', import.meta.url).href);
+    const library = await import(WEBCRYPTO_BUILD);
     return handleTokenRequestServer(library, await libraryOptions(config, library));
   },
 
   // (g) node:http + handleTokenRequest doing what the certified peer does: client_credentials, private_key_jwt.
   async 'handle-client-credentials'(config) {
     const library = await import('jwt-bearer-grant');
+    return handleTokenRequestServer(library, await libraryOptions(config, library, { clientCredentials: true }));
+  },
+
+  // (g') the same on the WebCrypto build: like the peer, whose jose 5 runs node:crypto.verify on the thread pool.
+  async 'handle-client-credentials-webcrypto'(config) {
+    const library = await import(WEBCRYPTO_BUILD);
     return handleTokenRequestServer(library, await libraryOptions(config, library, { clientCredentials: true }));
   },
 
