@@ -1,6 +1,21 @@
 import { encodeBase64url } from './base64url.js';
 
-/** `bytes` bytes from the platform CSPRNG (Web Crypto), base64url-encoded. */
+// CSPRNG output is drawn 4 KiB at a time and handed out in order, each byte once (as Node's own randomUUID and
+// nanoid do): one getRandomValues call costs ~2.5 µs on Node 20 whatever its size, half an opaque token's budget,
+// while reading 32 bytes from the pool costs ~0.1 µs. Filled on first use, not at module load (some runtimes, such
+// as Cloudflare Workers, refuse random generation at global scope).
+const POOL_BYTES = 4096;
+const pool = new Uint8Array(POOL_BYTES);
+let next = POOL_BYTES;
+
+/** `bytes` bytes (1 to 256) from the platform CSPRNG (Web Crypto), base64url-encoded. */
 export function randomToken(bytes: number): string {
-  return encodeBase64url(crypto.getRandomValues(new Uint8Array(bytes)));
+  if (!Number.isInteger(bytes) || bytes < 1 || bytes > 256) throw new RangeError('randomToken: bytes must be an integer from 1 to 256');
+  if (next + bytes > POOL_BYTES) {
+    crypto.getRandomValues(pool);
+    next = 0;
+  }
+  const start = next;
+  next += bytes;
+  return encodeBase64url(pool.subarray(start, next));
 }
