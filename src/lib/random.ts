@@ -12,7 +12,10 @@ let next = POOL_BYTES;
 export function randomToken(bytes: number): string {
   if (!Number.isInteger(bytes) || bytes < 1 || bytes > 256) throw new RangeError('randomToken: bytes must be an integer from 1 to 256');
   if (next + bytes > POOL_BYTES) {
-    crypto.getRandomValues(pool);
+    // Fill first, then rewind: a fill that throws leaves `next` where it was, so nothing handed out goes out again
+    // and the zeroed pool never goes out at all. A polyfill that returns fresh bytes instead of filling the array it
+    // is given would leave the pool as it was (every token the same): refuse it.
+    if (crypto.getRandomValues(pool) !== pool) throw new TypeError('crypto.getRandomValues must fill the array it is given');
     next = 0;
   }
   const start = next;

@@ -75,6 +75,36 @@ describe('randomToken', () => {
     expect(fills).toHaveLength(1);
   });
 
+  it('after a CSPRNG that throws, hands out neither the unfilled pool nor bytes already given', async () => {
+    const randomToken = await freshRandomToken();
+    const fails = vi.spyOn(crypto, 'getRandomValues').mockImplementationOnce(() => {
+      throw new DOMException('no entropy', 'QuotaExceededError');
+    });
+    expect(() => randomToken(32)).toThrow('no entropy'); // the first fill: the pool is still all zeros
+    fails.mockRestore();
+    const fills = recordFills();
+    const seen = new Set<string>();
+    for (let i = 0; i < 128; i++) seen.add(randomToken(32)); // the whole first fill, exactly
+    expect(fills).toHaveLength(1);
+    expect(fills[0]?.some((byte) => byte !== 0)).toBe(true);
+    vi.mocked(crypto.getRandomValues).mockImplementationOnce(() => {
+      throw new Error('refill failed');
+    });
+    expect(() => randomToken(32)).toThrow('refill failed');
+    for (let i = 0; i < 200; i++) {
+      const token = randomToken(32);
+      expect(seen.has(token)).toBe(false);
+      seen.add(token);
+    }
+  });
+
+  it('refuses a getRandomValues that returns new bytes instead of filling the array it is given', async () => {
+    const randomToken = await freshRandomToken();
+    // A polyfill shape seen in test setups: it would leave the pool all zeros, every token the same.
+    vi.spyOn(crypto, 'getRandomValues').mockImplementation(((array: Uint8Array) => new Uint8Array(array.length).fill(7)) as never);
+    expect(() => randomToken(32)).toThrow(TypeError);
+  });
+
   it('refuses a length outside 1-256 bytes rather than hand out a short or overlapping token', async () => {
     const randomToken = await freshRandomToken();
     for (const bytes of [0, -1, 1.5, 257, Number.NaN]) expect(() => randomToken(bytes)).toThrow(RangeError);
