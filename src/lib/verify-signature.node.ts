@@ -27,6 +27,7 @@ export async function verifySignature(compact: string, key: VerifyKey, alg: stri
   const keyObject = toKeyObject(key);
   // WebCrypto refuses a key whose algorithm does not match; so must this path (one key, one algorithm).
   if (!fits(keyObject, params)) return false;
+  if ((params.kind === 'rsa' || params.kind === 'pss') && !hasModulusLength(signature, keyObject)) return false;
   try {
     switch (params.kind) {
       case 'rsa':
@@ -67,6 +68,14 @@ function writeSignature(compact: string, dot: number): Buffer {
   const encoded = compact.slice(dot + 1);
   if (Math.ceil((encoded.length * 3) / 4) > signatureBytes.length) return Buffer.from(encoded, 'base64url');
   return signatureBytes.subarray(0, signatureBytes.write(encoded, 0, 'base64url'));
+}
+
+// RFC 8017 §8.1.2 and §8.2.2 step 1: an RSA signature MUST be exactly k bytes, k the modulus length in bytes.
+// OpenSSL accepts a PSS signature whose leading 0x00 was dropped: without this, a second valid form of it.
+// node:crypto caches asymmetricKeyDetails on the KeyObject (itself cached per CryptoKey): no allocation per call.
+function hasModulusLength(signature: Buffer, key: KeyObject): boolean {
+  const bits = key.asymmetricKeyDetails?.modulusLength;
+  return bits !== undefined && signature.length === Math.ceil(bits / 8);
 }
 
 function fits(key: KeyObject, params: Exclude<NodeAlgorithm, { kind: 'hmac' }>): boolean {
