@@ -110,11 +110,23 @@ export async function checkSignature(
   }
   // RFC 8725 §3.1: one key, one algorithm: type, curve and the key's own "alg" must fit the header "alg".
   let tried = 0;
+  let unimported = 0;
+  let importFailure: OAuthError | undefined;
   for (const key of selected) {
     if (!isKeyCompatible(key, alg)) continue;
     if (tried === MAX_KEYS_TRIED) break;
     tried++;
-    const imported = key.importedFor(alg) ?? (await importKey(key, alg));
+    let imported = key.importedFor(alg);
+    if (imported === undefined) {
+      try {
+        imported = await importKey(key, alg);
+      } catch (error) {
+        // One configured key the platform will not import must not hide the issuer's other keys.
+        importFailure ??= error as OAuthError;
+        unimported++;
+        continue;
+      }
+    }
     let valid: boolean;
     try {
       valid = await verifySignature(decoded.compact, imported, alg);
@@ -124,5 +136,8 @@ export async function checkSignature(
     if (valid) return;
   }
   if (tried === 0) throw new OAuthError('ERR_JWT_BEARER_ALG_KEY_MISMATCH', { detail: `no matching key is usable with ${alg}` });
-  throw new OAuthError('ERR_JWT_BEARER_SIGNATURE_INVALID', { detail: `none of the ${tried} candidate key(s) verifies the signature` });
+  // Not one candidate could be imported: nothing was checked, and the fault is the configuration's (500).
+  if (importFailure !== undefined && unimported === tried) throw importFailure;
+  const skipped = unimported === 0 ? '' : ` (${unimported} could not be imported)`;
+  throw new OAuthError('ERR_JWT_BEARER_SIGNATURE_INVALID', { detail: `none of the ${tried} candidate key(s) verifies the signature${skipped}` });
 }

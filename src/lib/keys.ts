@@ -3,6 +3,7 @@ import { DEFAULT_ALGORITHMS, HMAC_ALGORITHMS } from '../constants.js';
 import type { Jwk, TrustedKey } from '../ports/client-key-resolver.js';
 import { decodeBase64, decodeBase64url, encodeBase64url, isCanonicalBase64url } from './base64url.js';
 import { bitLength, describeCertificate, describeSpki, type SpkiInfo } from './der.js';
+import { ecPointProblem, ed25519KeyProblem, rsaExponentProblem } from './key-checks.js';
 import { readX5c } from './x5c.js';
 
 /** RSA keys shorter than this are refused (RFC 7518 §3.3, RFC 8725 §3.5). */
@@ -102,12 +103,29 @@ function decodePem(pem: string, path: string): { label: string; der: Uint8Array 
   }
 }
 
+function check(problem: string | undefined, path: string): void {
+  if (problem !== undefined) fail(path, problem);
+}
+
 function spkiFamily(spki: SpkiInfo, path: string): { kty: KeyFamily; crv: Curve | undefined; pssOnly: boolean } {
-  if (spki.type === 'RSA' || spki.type === 'RSA-PSS') {
-    checkRsaBits(spki.modulusBits ?? 0, path);
-    return { kty: 'RSA', crv: undefined, pssOnly: spki.type === 'RSA-PSS' };
+  if (spki.type === 'RSA-PSS') {
+    // WebCrypto imports no id-RSASSA-PSS SubjectPublicKeyInfo: such a key would fail on first use, every time.
+    fail(path, 'an RSASSA-PSS (id-RSASSA-PSS) PEM key cannot be imported; configure it as a JWK with "alg" PS256, PS384 or PS512');
   }
-  if (spki.type === 'EC') return { kty: 'EC', crv: spki.crv, pssOnly: false };
+  if (spki.type === 'RSA') {
+    checkRsaBits(spki.modulusBits ?? 0, path);
+    check(rsaExponentProblem(spki.e ?? new Uint8Array(0)), path);
+    return { kty: 'RSA', crv: undefined, pssOnly: false };
+  }
+  if (spki.type === 'EC') {
+    const { crv, point = new Uint8Array(0) } = spki;
+    if (crv === undefined) return fail(path, 'EC key without a named curve');
+    const size = (point.length - 1) / 2;
+    // RFC 5480 §2.2: 04 || x || y (a compressed point is left to the import).
+    if (point[0] === 4) check(ecPointProblem(crv, point.subarray(1, 1 + size), point.subarray(1 + size)), path);
+    return { kty: 'EC', crv, pssOnly: false };
+  }
+  check(ed25519KeyProblem(spki.raw ?? new Uint8Array(0)), path);
   return { kty: 'OKP', crv: 'Ed25519', pssOnly: false };
 }
 
@@ -178,20 +196,19 @@ function describeJwk(jwk: Jwk, path: string): KeyDescriptor {
   switch (jwk.kty) {
     case 'RSA':
       checkRsaBits(bitLength(requireBase64url(jwk, 'n', path)), path);
-      requireBase64url(jwk, 'e', path);
+      check(rsaExponentProblem(requireBase64url(jwk, 'e', path)), path);
       family = { kty: 'RSA', crv: undefined, pssOnly: false };
       break;
     case 'EC':
       if (jwk.crv !== 'P-256' && jwk.crv !== 'P-384' && jwk.crv !== 'P-521') {
         fail(path, 'EC JWK "crv" must be P-256, P-384 or P-521');
       }
-      requireBase64url(jwk, 'x', path);
-      requireBase64url(jwk, 'y', path);
+      check(ecPointProblem(jwk.crv, requireBase64url(jwk, 'x', path), requireBase64url(jwk, 'y', path)), path);
       family = { kty: 'EC', crv: jwk.crv, pssOnly: false };
       break;
     case 'OKP':
       if (jwk.crv !== 'Ed25519') fail(path, 'OKP JWK "crv" must be Ed25519');
-      requireBase64url(jwk, 'x', path);
+      check(ed25519KeyProblem(requireBase64url(jwk, 'x', path)), path);
       family = { kty: 'OKP', crv: 'Ed25519', pssOnly: false };
       break;
     case 'oct': {
@@ -219,7 +236,10 @@ function describeJwk(jwk: Jwk, path: string): KeyDescriptor {
       fail(path, `JWK "alg" ${alg} does not fit its RSASSA-PSS certificate`);
     }
   }
-  const frozen = Object.freeze({ ...jwk });
+  // Imported without the members already checked above (use, key_ops, ext): WebCrypto refuses at import some
+  // combinations this library accepts, such as key_ops ["verify", "sign"], which would fail on first use instead.
+  const { use: _use, key_ops: _keyOps, ext: _ext, ...importable } = jwk;
+  const frozen = Object.freeze(importable);
   return createDescriptor(
     family,
     { alg, kid: jwk.kid, x5t: jwk.x5t, x5tS256: jwk['x5t#S256'] },
@@ -249,8 +269,10 @@ function describePem(pem: string, path: string): KeyDescriptor {
 /**
  * Validates one configured key and describes it. Refuses, with a `TypeError` naming `path`: private key
  * material, `use` other than `sig`, `key_ops` without `verify`, RSA under 2048 bits, unsupported types and
- * curves, `oct` keys without an HMAC `alg` or shorter than the hash, malformed PEM, and an `x5c` whose first
- * certificate does not hold the JWK's key (RFC 7517 §4.7). Certificate validity is NOT checked here: an expired
+ * curves, `oct` keys without an HMAC `alg` or shorter than the hash, malformed PEM, an `x5c` whose first
+ * certificate does not hold the JWK's key (RFC 7517 §4.7), key values anyone could forge under or that no import
+ * takes (an even or too small RSA exponent, an EC point off its curve, an Ed25519 key of small order or not
+ * canonical: see `key-checks.ts`), and an id-RSASSA-PSS PEM, which WebCrypto cannot import. Certificate validity is NOT checked here: an expired
  * or not yet valid certificate is configured fine and skipped at verification time.
  */
 export function describeKey(key: TrustedKey, path: string): KeyDescriptor {

@@ -3,7 +3,7 @@ import type { TestKey } from './fixture.js';
 
 // A minimal DER writer: enough for a self-signed X.509 v3 certificate, so tests use real certificates without
 // openssl or committed key material.
-function der(tag: number, ...content: Uint8Array[]): Uint8Array {
+export function der(tag: number, ...content: Uint8Array[]): Uint8Array {
   const body = Buffer.concat(content);
   const n = body.length;
   const length = n < 0x80 ? [n] : n < 0x100 ? [0x81, n] : [0x82, n >> 8, n & 0xff];
