@@ -67,7 +67,9 @@ export const ERROR_CODES = {
   ERR_JWT_BEARER_ASSERTION_MALFORMED: ['invalid_grant', 'The assertion is not a well-formed signed JWT.'],
   ERR_JWT_BEARER_ASSERTION_ENCRYPTED: ['invalid_grant', 'Encrypted assertions are not accepted.'],
   ERR_JWT_BEARER_ASSERTION_UNSECURED: ['invalid_grant', 'Unsecured assertions are not accepted.'],
-  ERR_JWT_BEARER_ALG_NOT_ALLOWED: ['invalid_grant', 'The assertion signing algorithm is not allowed.'],
+  // UNVERIFIED too: an alg refused by one issuer's own allowlist must not tell a known issuer from an unknown one
+  // (SPEC J15), and the log-only detail still says which rule refused it.
+  ERR_JWT_BEARER_ALG_NOT_ALLOWED: ['invalid_grant', UNVERIFIED],
   ERR_JWT_BEARER_CRIT_UNSUPPORTED: ['invalid_grant', 'The assertion uses an unsupported critical header.'],
   ERR_JWT_BEARER_TYP_INVALID: ['invalid_grant', 'The assertion type is not accepted here.'],
   ERR_JWT_BEARER_CLAIM_INVALID: ['invalid_grant', 'An assertion claim has an invalid type or value.'],

@@ -2,20 +2,12 @@ import { OAuthError } from '../errors.js';
 import { toOAuthError } from '../lib/jose-errors.js';
 import { isKeyCompatible, type KeyDescriptor, type VerifyKey } from '../lib/keys.js';
 import { verifySignature } from '../lib/verify-signature.js';
-import type { DecodedAssertion } from './decode-assertion.js';
 import { readMember } from './claim.js';
+import type { DecodedAssertion } from './decode-assertion.js';
+import { readHint } from './header.js';
 
 /** Most keys tried for one assertion when its header names none of them (bounds the cost of a bad token). */
 export const MAX_KEYS_TRIED = 4;
-
-function readHint(header: Readonly<Record<string, unknown>>, name: string): string | undefined {
-  const value = readMember(header, name);
-  if (value === undefined) return undefined;
-  if (typeof value !== 'string' || value === '') {
-    throw new OAuthError('ERR_JWT_BEARER_ASSERTION_MALFORMED', { detail: `header "${name}" must be a non-empty string` });
-  }
-  return value;
-}
 
 // A hint selects the keys it names; keys that carry no such label stay candidates (they are this issuer's keys
 // all the same); keys labelled otherwise are out.
