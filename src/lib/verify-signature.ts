@@ -2,20 +2,40 @@ import { compactVerify, errors } from 'jose';
 import { decodeBase64url } from './base64url.js';
 import type { VerifyKey } from './keys.js';
 
-// RFC 7518 §3 in WebCrypto terms, for keys jose imported for exactly that algorithm.
-const WEB_ALGORITHMS: Readonly<Record<string, AlgorithmIdentifier | RsaPssParams | EcdsaParams>> = {
-  RS256: { name: 'RSASSA-PKCS1-v1_5' },
-  RS384: { name: 'RSASSA-PKCS1-v1_5' },
-  RS512: { name: 'RSASSA-PKCS1-v1_5' },
-  PS256: { name: 'RSA-PSS', saltLength: 32 } as RsaPssParams,
-  PS384: { name: 'RSA-PSS', saltLength: 48 } as RsaPssParams,
-  PS512: { name: 'RSA-PSS', saltLength: 64 } as RsaPssParams,
-  ES256: { name: 'ECDSA', hash: 'SHA-256' } as EcdsaParams,
-  ES384: { name: 'ECDSA', hash: 'SHA-384' } as EcdsaParams,
-  ES512: { name: 'ECDSA', hash: 'SHA-512' } as EcdsaParams,
-  EdDSA: { name: 'Ed25519' },
-  Ed25519: { name: 'Ed25519' },
+// RFC 7518 §3 in WebCrypto terms: the verify parameters, and the key a call must carry. jose imports one key per
+// alg, but WebCrypto takes an RSA key's hash from the key, not from the call, and an ECDSA call names no curve; so,
+// as the node:crypto seam's fits() does, a key of another hash or curve is refused rather than trusted to have
+// come from the right import.
+interface WebAlgorithm {
+  readonly params: AlgorithmIdentifier | RsaPssParams | EcdsaParams;
+  readonly key: { readonly name: string; readonly hash?: string; readonly namedCurve?: string };
+}
+const pkcs1 = (hash: string): WebAlgorithm => ({ params: { name: 'RSASSA-PKCS1-v1_5' }, key: { name: 'RSASSA-PKCS1-v1_5', hash } });
+const pss = (hash: string, saltLength: number): WebAlgorithm => ({ params: { name: 'RSA-PSS', saltLength } as RsaPssParams, key: { name: 'RSA-PSS', hash } });
+const ecdsa = (hash: string, namedCurve: string): WebAlgorithm => ({ params: { name: 'ECDSA', hash } as EcdsaParams, key: { name: 'ECDSA', namedCurve } });
+const ED25519: WebAlgorithm = { params: { name: 'Ed25519' }, key: { name: 'Ed25519' } };
+const WEB_ALGORITHMS: Readonly<Record<string, WebAlgorithm>> = {
+  RS256: pkcs1('SHA-256'),
+  RS384: pkcs1('SHA-384'),
+  RS512: pkcs1('SHA-512'),
+  PS256: pss('SHA-256', 32),
+  PS384: pss('SHA-384', 48),
+  PS512: pss('SHA-512', 64),
+  ES256: ecdsa('SHA-256', 'P-256'),
+  ES384: ecdsa('SHA-384', 'P-384'),
+  ES512: ecdsa('SHA-512', 'P-521'),
+  EdDSA: ED25519,
+  Ed25519: ED25519,
 };
+
+function fits(key: CryptoKey, expected: WebAlgorithm['key']): boolean {
+  const actual = key.algorithm as { name: string; hash?: { name: string }; namedCurve?: string };
+  return (
+    actual.name === expected.name &&
+    (expected.hash === undefined || actual.hash?.name === expected.hash) &&
+    (expected.namedCurve === undefined || actual.namedCurve === expected.namedCurve)
+  );
+}
 
 const ascii = new TextEncoder();
 
@@ -32,11 +52,12 @@ const ascii = new TextEncoder();
 export async function verifySignature(compact: string, key: VerifyKey, alg: string): Promise<boolean> {
   const dot = compact.lastIndexOf('.');
   if (dot === -1) return false; // callers pass a checked compact JWS; the seam does not rely on it
-  const params = WEB_ALGORITHMS[alg];
-  if (params === undefined || key instanceof Uint8Array) return verifyWithJose(compact, key, alg);
+  const web = WEB_ALGORITHMS[alg];
+  if (web === undefined || key instanceof Uint8Array) return verifyWithJose(compact, key, alg);
+  if (!fits(key, web.key)) return false;
   const signature = decodeBase64url(compact.slice(dot + 1)) as Uint8Array<ArrayBuffer>;
-  if (isRsa(params) && !hasModulusLength(signature, key)) return false;
-  return crypto.subtle.verify(params, key, signature, ascii.encode(compact.slice(0, dot)));
+  if (isRsa(web.params) && !hasModulusLength(signature, key)) return false;
+  return crypto.subtle.verify(web.params, key, signature, ascii.encode(compact.slice(0, dot)));
 }
 
 const isRsa = (params: AlgorithmIdentifier): boolean =>

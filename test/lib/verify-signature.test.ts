@@ -61,4 +61,20 @@ describe('verifySignature (the one signature seam)', () => {
     // 86 base64url characters hold 64 bytes; 84 hold 63: the reused buffer still holds the 64th byte.
     expect(await verifySignature(token.slice(0, -2), keys.verify, 'EdDSA')).toBe(false);
   });
+
+  it('refuses a key of another hash or curve than the alg names (the key must be the one imported for that alg)', async () => {
+    const rsa = await generateKeyPair('RS256');
+    const p384 = await generateKeyPair('ES384');
+    const rs256 = await signCompact('{"n":1}', 'RS256', rsa.privateKey);
+    expect(await verifySignature(rs256, rsa.publicKey, 'RS256')).toBe(true);
+    // The same bytes claimed as RS512 with the RS256 key: WebCrypto would take SHA-256 from the key.
+    expect(await verifySignature(rs256, rsa.publicKey, 'RS512')).toBe(false);
+    // A P-384 key signing with SHA-256, called as ES256: WebCrypto's ECDSA call names no curve.
+    const input = `${Buffer.from('{"alg":"ES256"}').toString('base64url')}.${Buffer.from('{"n":2}').toString('base64url')}`;
+    const p384Sha256 = await crypto.subtle.sign({ name: 'ECDSA', hash: 'SHA-256' }, p384.privateKey, new TextEncoder().encode(input));
+    const forged = `${input}.${Buffer.from(p384Sha256).toString('base64url')}`;
+    expect(await verifySignature(forged, p384.publicKey, 'ES256')).toBe(false);
+    const es384 = await signCompact('{"n":3}', 'ES384' as Alg, p384.privateKey);
+    expect(await verifySignature(es384, p384.publicKey, 'ES384')).toBe(true);
+  });
 });
