@@ -74,8 +74,9 @@ export function certificateForSpki(
   return { base64, pem: toPem(base64) };
 }
 
-function toPem(base64: string): string {
-  return `-----BEGIN CERTIFICATE-----\n${base64.replace(/(.{64})/g, '$1\n').replace(/\n$/, '')}\n-----END CERTIFICATE-----\n`;
+/** Standard base64 DER as PEM, 64 characters a line (RFC 7468). */
+export function toPem(base64: string, label: 'CERTIFICATE' | 'PUBLIC KEY' = 'CERTIFICATE'): string {
+  return `-----BEGIN ${label}-----\n${base64.replace(/(.{64})/g, '$1\n').replace(/\n$/, '')}\n-----END ${label}-----\n`;
 }
 
 /** The DER SubjectPublicKeyInfo of a public JWK. */

@@ -1,7 +1,7 @@
 import { createECDH, createHash, createPublicKey, generateKeyPairSync, randomBytes } from 'node:crypto';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createStaticKeyResolver, type Jwk } from '../../src/index.js';
-import { certificateForSpki, der, pssSpkiOf } from '../helpers/certificate.js';
+import { certificateForSpki, der, pssSpkiOf, toPem } from '../helpers/certificate.js';
 import { AS_ISSUER, b64, createFixture, expectOAuthError, SERVICE, T0, testKey } from '../helpers/fixture.js';
 import { startJwksServer, type JwksServer } from './jwks-server.js';
 import { createRemoteFixture } from './remote-fixture.js';
@@ -15,8 +15,7 @@ const bin = (data: Uint8Array) => Buffer.from(data).toString('base64url');
 const configure = (key: Jwk | string) => () => createStaticKeyResolver({ [SERVICE]: { keys: [key] } });
 
 const integer = (bytes: Uint8Array) => der(0x02, (bytes[0] as number) & 0x80 ? Buffer.concat([Buffer.from([0]), bytes]) : bytes);
-const pem = (spki: Uint8Array) =>
-  `-----BEGIN PUBLIC KEY-----\n${Buffer.from(spki).toString('base64').replace(/(.{64})/g, '$1\n').replace(/\n$/, '')}\n-----END PUBLIC KEY-----\n`;
+const pem = (spki: Uint8Array) => toPem(Buffer.from(spki).toString('base64'), 'PUBLIC KEY');
 const rsaSpki = (n: Uint8Array, e: Uint8Array) =>
   der(0x30, der(0x30, Buffer.from('06092a864886f70d010101', 'hex'), Buffer.from('0500', 'hex')), der(0x03, Buffer.from([0]), der(0x30, integer(n), integer(e))));
 const P256_SPKI = Buffer.from('3059301306072a8648ce3d020106082a8648ce3d030107034200', 'hex');
