@@ -56,16 +56,14 @@ export async function verifySignature(compact: string, key: VerifyKey, alg: stri
   if (web === undefined || key instanceof Uint8Array) return verifyWithJose(compact, key, alg);
   if (!fits(key, web.key)) return false;
   const signature = decodeBase64url(compact.slice(dot + 1)) as Uint8Array<ArrayBuffer>;
-  if (isRsa(web.params) && !hasModulusLength(signature, key)) return false;
+  if (!hasModulusLength(signature, key)) return false;
   return crypto.subtle.verify(web.params, key, signature, ascii.encode(compact.slice(0, dot)));
 }
 
-const isRsa = (params: AlgorithmIdentifier): boolean =>
-  typeof params === 'object' && (params.name === 'RSASSA-PKCS1-v1_5' || params.name === 'RSA-PSS');
-
 // RFC 8017 §8.1.2 and §8.2.2 step 1: an RSA signature MUST be exactly k bytes, k the modulus length in bytes.
 // WebCrypto accepts a PSS signature whose leading 0x00 was dropped: without this, a second valid form of it.
-// `algorithm` is the key's own object (no allocation); a key without a modulus is left to crypto.subtle.verify.
+// Only an RSA key has a modulus, and fits() has matched the key to the alg; `algorithm` is the key's own object
+// (no allocation).
 function hasModulusLength(signature: Uint8Array, key: CryptoKey): boolean {
   const bits = (key.algorithm as Partial<RsaKeyAlgorithm>).modulusLength;
   return bits === undefined || signature.length === Math.ceil(bits / 8);
